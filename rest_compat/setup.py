@@ -1,0 +1,58 @@
+"""Register the REST routes, the OpenAPI document and the JSON error handling for `/api`."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from aiohttp import web
+
+from rest_compat.handler import RouteHandler
+from rest_compat.openapi import build_openapi
+from rest_compat.operations import load_operations
+from rest_compat.responses import error_response, json_response
+from rest_compat.routes import ROUTES, Route
+
+logger = logging.getLogger(__name__)
+
+API_PREFIX = "/api"
+
+_STATUS_MESSAGES = {
+    404: "Not found: no API route at this path",
+    405: "Method not allowed on this path",
+    413: "Request body too large",
+    415: "Unsupported content type; send application/json",
+}
+
+
+def setup_rest(app: web.Application, schema, routes: list[Route] = ROUTES) -> None:
+    operations = load_operations(schema._schema)
+    for route in routes:
+        if route.operation not in operations:
+            raise ValueError(f"Route {route.method} {route.path} names unknown operation {route.operation}")
+        handler = RouteHandler(schema, route, operations[route.operation])
+        app.router.add_route(route.method, route.path, handler, name=route.operation)
+
+    document = build_openapi(routes, operations, schema._schema)
+    app.router.add_get(f"{API_PREFIX}/openapi.json", lambda _request: json_response(document))
+    # Unknown paths and wrong methods raise in aiohttp's router; the middleware answers JSON.
+    app.middlewares.append(api_errors)
+
+
+@web.middleware
+async def api_errors(request: web.Request, handler) -> web.StreamResponse:
+    """Give every failure under `/api` the `{"error": ...}` body, whatever raised it."""
+    if not request.path.startswith(API_PREFIX + "/") and request.path != API_PREFIX:
+        return await handler(request)
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        message = _STATUS_MESSAGES.get(exc.status, exc.reason)
+        headers = {"Allow": exc.headers["Allow"]} if "Allow" in exc.headers else None
+        return error_response(exc.status, message, headers)
+    except Exception:
+        error_id = uuid.uuid4().hex[:12]
+        logger.exception("Unexpected error %s on %s %s", error_id, request.method, request.path)
+        return error_response(500, f"Internal error (id {error_id}); the server log has the details")

@@ -1,0 +1,3 @@
+from ruri.cli import main
+
+main()

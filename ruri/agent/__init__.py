@@ -1,0 +1,1 @@
+"""The agent: history replay, the tool-calling loop and tools."""

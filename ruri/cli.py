@@ -1,0 +1,86 @@
+"""The `ruri` command: parse flags, set up logging, run the HTTP server (or ACP over stdio)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from aiohttp import web
+from pydantic import ValidationError
+
+import ruri
+from ruri.config import DEFAULT_PORT, Settings
+
+logger = logging.getLogger("ruri")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ruri",
+        description="Ruri, a self-hosted AI agent server. Every flag can also be set with the "
+        "environment variable shown (flags win).",
+    )
+    parser.add_argument("--host", help="address to listen on (RURI_HOST; default 127.0.0.1)")
+    parser.add_argument(
+        "--port", type=int, help=f"TCP port to listen on (RURI_PORT; default {DEFAULT_PORT})"
+    )
+    parser.add_argument(
+        "--remote",
+        action="store_true",
+        default=None,
+        help="listen on all interfaces (0.0.0.0) instead of --host (RURI_REMOTE); the default "
+        "password must be changed before anything else works",
+    )
+    parser.add_argument(
+        "--data-dir",
+        help="folder for the database, skills and the tool workspace "
+        "(RURI_DATA_DIR; default ~/.ruri); created on first start",
+    )
+    parser.add_argument(
+        "--log-level",
+        choices=["debug", "info", "warning", "error", "critical"],
+        help="lowest level written to the console and the live log (RURI_LOG_LEVEL; default info)",
+    )
+    parser.add_argument(
+        "--acp",
+        action="store_true",
+        default=None,
+        help="speak the Agent Client Protocol on stdin/stdout instead of serving HTTP (RURI_ACP)",
+    )
+    parser.add_argument("--version", action="version", version=f"ruri {ruri.__version__}")
+    return parser
+
+
+def settings_from_args(argv: list[str] | None = None) -> Settings:
+    args = build_parser().parse_args(argv)
+    overrides = {key: value for key, value in vars(args).items() if value is not None}
+    return Settings(**overrides)
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level.upper(),
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    # aiohttp's access log repeats every request; keep it for debugging only.
+    logging.getLogger("aiohttp.access").setLevel(logging.DEBUG if level == "debug" else logging.WARNING)
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        settings = settings_from_args(argv)
+    except ValidationError as exc:
+        sys.exit(f"ruri: invalid setting: {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}")
+    configure_logging(settings.log_level)
+
+    from ruri.app import create_app
+
+    app = create_app(settings)
+    logger.info(
+        "Ruri %s listening on http://%s:%d (data in %s)",
+        ruri.__version__, settings.bind_host, settings.port, settings.resolved_data_dir,
+    )
+    web.run_app(app, host=settings.bind_host, port=settings.port, print=None, access_log=None)

@@ -1,0 +1,51 @@
+"""The set of services one server process runs, built once at start."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from ruri.config import Settings
+from ruri.db.engine import create_engine, create_session_factory
+from ruri.providers.openai_compatible import ModelClients
+from ruri.services.auth import AuthService
+from ruri.services.chat import ChatService
+from ruri.services.conversations import ConversationService
+from ruri.services.providers import ProviderService
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: AsyncEngine
+    db: async_sessionmaker
+    auth: AuthService
+    providers: ProviderService
+    conversations: ConversationService
+    models: ModelClients
+    chat: ChatService
+    started_at: float = field(default_factory=time.monotonic)
+
+    @classmethod
+    def build(cls, settings: Settings) -> Services:
+        engine = create_engine(settings.sqlalchemy_url)
+        db = create_session_factory(engine)
+        providers = ProviderService(db)
+        conversations = ConversationService(db)
+        models = ModelClients(settings)
+        return cls(
+            settings=settings,
+            engine=engine,
+            db=db,
+            auth=AuthService(db, settings),
+            providers=providers,
+            conversations=conversations,
+            models=models,
+            chat=ChatService(conversations, providers, models),
+        )
+
+    async def aclose(self) -> None:
+        await self.models.aclose()
+        await self.engine.dispose()

@@ -1,0 +1,61 @@
+"""Assemble the schema from the per-domain query, mutation and subscription types."""
+
+from __future__ import annotations
+
+import logging
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
+
+from ruri.config import Settings
+from ruri.errors import RuriError
+from schema.auth import AuthMutation, AuthQuery
+from schema.chat import ChatMutation, ChatQuery
+from schema.conversations import ConversationMutation, ConversationQuery
+from schema.errors import ErrorCodes
+from schema.guard import SessionGuard
+from schema.providers import ProviderMutation, ProviderQuery
+
+logger = logging.getLogger(__name__)
+
+QUERY_TYPES: list[type] = [AuthQuery, ProviderQuery, ConversationQuery, ChatQuery]
+MUTATION_TYPES: list[type] = [AuthMutation, ProviderMutation, ConversationMutation, ChatMutation]
+SUBSCRIPTION_TYPES: list[type] = []
+
+
+class RuriSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        # Expected errors are the client's business; unexpected ones are logged by ErrorCodes.
+        for error in errors:
+            if error.original_error is not None and not isinstance(error.original_error, RuriError):
+                continue
+            logger.debug("GraphQL error: %s", error.message)
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    query = merge_types("Query", tuple(QUERY_TYPES))
+    mutation = merge_types("Mutation", tuple(MUTATION_TYPES))
+    subscription = merge_types("Subscription", tuple(SUBSCRIPTION_TYPES)) if SUBSCRIPTION_TYPES else None
+    return RuriSchema(
+        query=query,
+        mutation=mutation,
+        subscription=subscription,
+        extensions=[
+            ErrorCodes,
+            SessionGuard,
+            ParserCache(maxsize=512),
+            ValidationCache(maxsize=512),
+            QueryDepthLimiter(max_depth=settings.max_query_depth),
+            MaxAliasesLimiter(max_alias_count=settings.max_query_aliases),
+            MaxTokensLimiter(max_token_count=settings.max_query_tokens),
+        ],
+    )

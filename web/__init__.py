@@ -1,0 +1,1 @@
+"""The static web UI; the server serves these files as they are."""
