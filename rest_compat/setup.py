@@ -34,7 +34,11 @@ def setup_rest(app: web.Application, schema, routes: list[Route] = ROUTES) -> No
         app.router.add_route(route.method, route.path, handler, name=route.operation)
 
     document = build_openapi(routes, operations, schema._schema)
-    app.router.add_get(f"{API_PREFIX}/openapi.json", lambda _request: json_response(document))
+
+    async def openapi(_request: web.Request) -> web.Response:
+        return json_response(document)
+
+    app.router.add_get(f"{API_PREFIX}/openapi.json", openapi)
     # Unknown paths and wrong methods raise in aiohttp's router; the middleware answers JSON.
     app.middlewares.append(api_errors)
 
