@@ -56,7 +56,7 @@ class ProviderRow(Base):
 class ConversationRow(Base):
     __tablename__ = "conversations"
     __table_args__ = (
-        Index("ix_conversations_updated_at", "updated_at"),
+        Index("ix_conversations_updated_at", "updated_at", "id"),
         Index("ix_conversations_chat", "bot_name", "chat_type", "chat_id"),
     )
 

@@ -32,7 +32,7 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_conversations_chat", ["bot_name", "chat_type", "chat_id"], unique=False
         )
-        batch_op.create_index("ix_conversations_updated_at", ["updated_at"], unique=False)
+        batch_op.create_index("ix_conversations_updated_at", ["updated_at", "id"], unique=False)
 
     op.create_table(
         "mcp_servers",
