@@ -87,4 +87,8 @@ ROUTES: list[Route] = [
           status=204, path_vars=ID),
     Route("POST", "/api/providers/{id}/activate", "ActivateProvider",
           "Make this provider active", "providers", path_vars=ID, result="activateProvider"),
+    # Tools
+    Route("GET", "/api/tools", "ListTools",
+          "The tools the agent offers the model now (all listed ones are enabled)", "tools",
+          result="tools"),
 ]

@@ -57,6 +57,22 @@ class Settings(BaseSettings):
     max_subscriptions_per_connection: int = 20
     max_chat_runs_per_user: int = 4
 
+    # Built-in tools. The shell tool runs any command as the server's user, so it is off unless
+    # the administrator turns it on; web_search exists only when a search backend is configured.
+    bash_tool_enabled: bool = False
+    # A SearXNG-compatible endpoint answering `GET <url>?q=...&format=json`.
+    web_search_url: str | None = None
+    web_search_timeout_seconds: float = Field(default=15.0, gt=0)
+
+    @field_validator("web_search_url")
+    @classmethod
+    def _check_web_search_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not value.strip().lower().startswith(("http://", "https://")):
+            raise ValueError("web_search_url must be an http:// or https:// URL")
+        return value.strip()
+
     @field_validator("log_level")
     @classmethod
     def _check_log_level(cls, value: str) -> str:

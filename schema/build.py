@@ -24,12 +24,15 @@ from schema.conversations import ConversationMutation, ConversationQuery
 from schema.errors import ErrorCodes
 from schema.guard import SessionGuard
 from schema.providers import ProviderMutation, ProviderQuery
+from schema.tools import ToolQuery
 
 logger = logging.getLogger(__name__)
 
 QUERY_TYPES: list[type] = [AuthQuery, ProviderQuery, ConversationQuery, ChatQuery]
 MUTATION_TYPES: list[type] = [AuthMutation, ProviderMutation, ConversationMutation, ChatMutation]
 SUBSCRIPTION_TYPES: list[type] = []
+# The tools the agent offers the model.
+QUERY_TYPES += [ToolQuery]
 
 
 class RuriSchema(strawberry.Schema):

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from ruri.agent.builtin import BuiltinTools
+from ruri.agent.registry import ToolRegistry
 from ruri.config import Settings
 from ruri.db.engine import create_engine, create_session_factory
 from ruri.providers.openai_compatible import ModelClients
@@ -26,6 +28,7 @@ class Services:
     conversations: ConversationService
     models: ModelClients
     chat: ChatService
+    tools: ToolRegistry
     started_at: float = field(default_factory=time.monotonic)
 
     @classmethod
@@ -35,6 +38,9 @@ class Services:
         providers = ProviderService(db)
         conversations = ConversationService(db)
         models = ModelClients(settings)
+        # Built-in tools first; the skills and MCP sources are added after them.
+        tools = ToolRegistry()
+        tools.add_source(BuiltinTools(settings))
         return cls(
             settings=settings,
             engine=engine,
@@ -44,6 +50,7 @@ class Services:
             conversations=conversations,
             models=models,
             chat=ChatService(conversations, providers, models),
+            tools=tools,
         )
 
     async def aclose(self) -> None:
