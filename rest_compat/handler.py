@@ -12,7 +12,7 @@ from strawberry.utils.str_converters import to_camel_case
 from rest_compat.operations import Operation
 from rest_compat.responses import error_response, json_response, response_for_error
 from rest_compat.routes import Route
-from schema.context import apply_cookie_change
+from schema.context import UNAUTHENTICATED_MESSAGE, apply_cookie_change
 from schema.view import context_for_request
 
 logger = logging.getLogger(__name__)
@@ -80,13 +80,17 @@ class RouteHandler:
         type_name = self._operation.variable_types[self._route.body_var].rstrip("!")
         return set(self._schema._schema.get_type(type_name).fields)
 
-    async def __call__(self, request: web.Request) -> web.StreamResponse:
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        context = await context_for_request(request)
+        if not self._route.public and context.user is None:
+            # Checked before the body is read, so an anonymous client cannot make the server
+            # buffer an upload; the schema's guard makes the same check again.
+            return error_response(401, UNAUTHENTICATED_MESSAGE)
         try:
             variables = await self._variables(request)
         except RequestProblem as problem:
             return error_response(problem.status, problem.message)
 
-        context = await context_for_request(request)
         result = await self._schema.execute(
             self._operation.source,
             variable_values=variables,

@@ -12,6 +12,9 @@ from ruri.services.auth import UserData
 from ruri.services.container import Services
 
 
+UNAUTHENTICATED_MESSAGE = "Not logged in or the session expired; log in with POST /api/auth/login"
+
+
 @dataclass
 class CookieChange:
     """A change to the `session` cookie that the HTTP layer applies to its response."""
@@ -34,6 +37,8 @@ class RuriContext:
     # The `connection_init` payload of a GraphQL WebSocket; Strawberry fills it in.
     connection_params: dict[str, Any] | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    # DataLoaders of the running operation; `schema.loaders.RequestLoaders` replaces them.
+    loaders: Any = None
 
     def change_session_cookie(self, token: str | None, max_age: int | None = None) -> None:
         """Set (token) or clear (None) the session cookie on whichever response carries it."""
@@ -44,7 +49,7 @@ class RuriContext:
 
     def require_user(self) -> UserData:
         if self.user is None:
-            raise Unauthenticated("Not logged in or the session expired; log in with POST /api/auth/login")
+            raise Unauthenticated(UNAUTHENTICATED_MESSAGE)
         return self.user
 
 

@@ -24,6 +24,11 @@ class Conversation:
     updated_at: datetime = strawberry.field(description="Time of the newest message.")
     message_count: int
 
+    @strawberry.field(description="The newest message, or null for an empty conversation.")
+    async def last_message(self, info: Info) -> Message | None:
+        data = await ctx(info).loaders.last_message.load(self.id)
+        return None if data is None else Message.from_data(data)
+
     @classmethod
     def from_data(cls, data: ConversationData) -> Conversation:
         return cls(**data.__dict__)
@@ -41,6 +46,11 @@ class Message:
     )
     tool_call_id: str | None = strawberry.field(description="The call a `tool` message answers.")
     status: str = strawberry.field(description="`complete`, or `stopped` for a stopped answer.")
+
+    @strawberry.field(description="The conversation this message belongs to.")
+    async def conversation(self, info: Info) -> Conversation | None:
+        data = await ctx(info).loaders.conversation.load(self.conversation_id)
+        return None if data is None else Conversation.from_data(data)
 
     @classmethod
     def from_data(cls, data: MessageData) -> Message:
