@@ -53,6 +53,12 @@ ROUTES: list[Route] = [
           "chat", query_vars=PAGE, result="chatHistory"),
     Route("DELETE", "/api/chat/history", "ClearChatHistory", "Empty the web chat", "chat",
           status=204),
+    # Stopping a chat run, and the agent status
+    Route("POST", "/api/chat/stop", "StopChat",
+          "Stop the chat of a conversation (the web chat when omitted); `stopped` is false "
+          "when nothing was running", "chat", body_var="input", result="stopChat"),
+    Route("GET", "/api/agent/status", "AgentStatus", "What the agent is doing now", "agent",
+          result="agentStatus"),
     # Conversations
     Route("GET", "/api/conversations", "ListConversations",
           "Conversations, most recently updated first", "conversations",

@@ -19,7 +19,8 @@ from strawberry.types import ExecutionContext
 from ruri.config import Settings
 from ruri.errors import RuriError
 from schema.auth import AuthMutation, AuthQuery
-from schema.chat import ChatMutation, ChatQuery
+from schema.agent import AgentQuery, AgentSubscription
+from schema.chat import ChatMutation, ChatQuery, ChatSubscription
 from schema.conversations import ConversationMutation, ConversationQuery
 from schema.errors import ErrorCodes
 from schema.guard import SessionGuard
@@ -33,6 +34,9 @@ MUTATION_TYPES: list[type] = [AuthMutation, ProviderMutation, ConversationMutati
 SUBSCRIPTION_TYPES: list[type] = []
 # The tools the agent offers the model.
 QUERY_TYPES += [ToolQuery]
+# Streamed chat runs and the agent status.
+QUERY_TYPES += [AgentQuery]
+SUBSCRIPTION_TYPES += [ChatSubscription, AgentSubscription]
 
 
 class RuriSchema(strawberry.Schema):

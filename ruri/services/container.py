@@ -16,6 +16,7 @@ from ruri.services.auth import AuthService
 from ruri.services.chat import ChatService
 from ruri.services.conversations import ConversationService
 from ruri.services.providers import ProviderService
+from ruri.services.status import StatusService
 
 
 @dataclass
@@ -27,7 +28,9 @@ class Services:
     providers: ProviderService
     conversations: ConversationService
     models: ModelClients
-    chat: ChatService
+    # The chat runtime and the agent status; built in __post_init__ from the finished container.
+    chat: ChatService = field(init=False)
+    status: StatusService = field(init=False)
     tools: ToolRegistry
     started_at: float = field(default_factory=time.monotonic)
 
@@ -49,10 +52,17 @@ class Services:
             providers=providers,
             conversations=conversations,
             models=models,
-            chat=ChatService(conversations, providers, models),
             tools=tools,
         )
 
+    def __post_init__(self) -> None:
+        # Both read tools and skills from the container at call time, whenever those are added.
+        self.chat = ChatService(self)
+        self.status = StatusService(self)
+        self.providers.listeners.append(self.status.changed)
+
     async def aclose(self) -> None:
+        # Runs stop first so that their partial answers are stored while the database is open.
+        await self.chat.aclose()
         await self.models.aclose()
         await self.engine.dispose()
