@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from aiohttp import web
@@ -12,10 +13,16 @@ from strawberry.exceptions import ConnectionRejectionError
 
 from ruri.services.container import Services
 from schema.context import SESSION_COOKIE, RuriContext
+from schema.uploads import BoundedUploadAdapter
+from schema.ws_handlers import LegacyWSHandler, TransportWSHandler
 
 logger = logging.getLogger(__name__)
 
 SERVICES_KEY = web.AppKey("services", Services)
+# aiohttp pings every open socket this often (seconds), so proxies do not drop idle ones.
+HEARTBEAT_SECONDS = 25.0
+# The request key under which the GraphQL view keeps a socket's context until it closes.
+_SOCKET_CONTEXT = "ruri.socket_context"
 
 
 def request_token(request: web.Request) -> str | None:
@@ -50,7 +57,16 @@ async def authenticate(context: RuriContext, token: str | None) -> bool:
     return True
 
 
+async def has_session(request: web.Request) -> bool:
+    services = request.app[SERVICES_KEY]
+    return await services.auth.user_for_token(request_token(request)) is not None
+
+
 class RuriGraphQLView(GraphQLView):
+    graphql_transport_ws_handler_class = TransportWSHandler
+    graphql_ws_handler_class = LegacyWSHandler
+    rejection_message = "Not logged in or the session expired"
+
     def __init__(self, schema, services: Services) -> None:
         super().__init__(
             schema,
@@ -59,18 +75,51 @@ class RuriGraphQLView(GraphQLView):
             keep_alive_interval=15,
             connection_init_wait_timeout=timedelta(seconds=10),
             max_subscriptions_per_connection=services.settings.max_subscriptions_per_connection,
+            # File uploads (skill ZIPs). Cross-site writes are rejected by `Origin` before this view.
+            multipart_uploads_enabled=True,
+        )
+        self.request_adapter_class = partial(
+            BoundedUploadAdapter, max_bytes=services.settings.max_upload_bytes, authorize=has_session
         )
 
-    async def get_context(self, request: web.Request, response: Any) -> RuriContext:
-        is_socket = isinstance(response, web.WebSocketResponse)
-        return await context_for_request(request, None if is_socket else response)
+    async def __call__(self, request: web.Request) -> web.StreamResponse:
+        try:
+            return await super().__call__(request)
+        finally:
+            context = request.get(_SOCKET_CONTEXT)
+            if context is not None:
+                context.services.sockets.discard(context.session_id, context.extras["websocket"])
 
-    async def on_ws_connect(self, context: RuriContext) -> Any:
-        """Accept a socket only with a live session from the handshake or `connection_init`."""
+    async def create_websocket_response(
+        self, request: web.Request, subprotocol: str | None
+    ) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse(
+            protocols=[subprotocol] if subprotocol else [], heartbeat=HEARTBEAT_SECONDS
+        )
+        await socket.prepare(request)
+        return socket
+
+    async def get_context(self, request: web.Request, response: Any) -> RuriContext:
+        if not isinstance(response, web.WebSocketResponse):
+            return await context_for_request(request, response)
+        context = await context_for_request(request)
+        context.extras["websocket"] = response
+        request[_SOCKET_CONTEXT] = context
+        return context
+
+    async def authenticate_socket(self, context: RuriContext) -> bool:
+        """Accept a session from the handshake (cookie, Bearer) or the `connection_init` token."""
         if context.user is None:
             params = context.connection_params if isinstance(context.connection_params, dict) else {}
             token = params.get("token")
             if not isinstance(token, str) or not await authenticate(context, token):
-                raise ConnectionRejectionError({"message": "Not logged in or the session expired"})
+                return False
+        context.services.sockets.add(context.session_id, context.extras["websocket"])
+        return True
+
+    async def on_ws_connect(self, context: RuriContext) -> Any:
+        """Accept a socket only with a live session; register it so that logout closes it."""
+        if not await self.authenticate_socket(context):
+            raise ConnectionRejectionError({"message": self.rejection_message})
         logger.debug("GraphQL WebSocket opened for user %s", context.user.id)
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -69,6 +70,14 @@ def _user_data(row: UserRow) -> UserData:
     return UserData(id=row.id, username=row.username, must_change_password=row.must_change_password)
 
 
+async def _delete_sessions(session, *conditions) -> list[str]:
+    """Delete the matching sessions and return their ids (without DELETE ... RETURNING)."""
+    ids = list(await session.scalars(select(SessionRow.id).where(*conditions)))
+    if ids:
+        await session.execute(delete(SessionRow).where(SessionRow.id.in_(ids)))
+    return ids
+
+
 def _verify_password(password_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(password_hash, password)
@@ -84,6 +93,18 @@ class AuthService:
         # A hash to verify against when the username is unknown, so that both failures cost
         # the same time and cannot be told apart.
         self._dummy_hash = _hasher.hash(secrets.token_hex(8))
+        # Called on the event loop with the ids of sessions that ended (logout, password
+        # change, expiry), so that open WebSockets of those sessions close.
+        self.session_listeners: list[Callable[[list[str]], None]] = []
+
+    def _sessions_ended(self, session_ids: list[str]) -> None:
+        if not session_ids:
+            return
+        for listener in self.session_listeners:
+            try:
+                listener(session_ids)
+            except Exception:
+                logger.exception("Session-end listener %r failed", listener)
 
     async def seed_default_user(self) -> None:
         """Create `ruri`/`ruri` when the database has no user yet."""
@@ -150,7 +171,8 @@ class AuthService:
         if not token:
             return
         async with self._db.begin() as session:
-            await session.execute(delete(SessionRow).where(SessionRow.token_hash == hash_token(token)))
+            ended = await _delete_sessions(session, SessionRow.token_hash == hash_token(token))
+        self._sessions_ended(ended)
 
     async def get_user(self, user_id: str) -> UserData:
         async with self._db() as session:
@@ -179,10 +201,11 @@ class AuthService:
             row.password_hash = _hasher.hash(payload.new_password)
             row.must_change_password = False
             row.updated_at = utcnow()
-            await session.execute(
-                delete(SessionRow).where(SessionRow.user_id == user_id, SessionRow.id != session_id)
+            ended = await _delete_sessions(
+                session, SessionRow.user_id == user_id, SessionRow.id != session_id
             )
             user = _user_data(row)
+        self._sessions_ended(ended)
         logger.info("User %s changed the password; other sessions ended", user_id)
         return user
 
@@ -212,9 +235,8 @@ class AuthService:
 
     async def remove_expired_sessions(self, now: datetime | None = None) -> int:
         async with self._db.begin() as session:
-            result = await session.execute(
-                delete(SessionRow).where(SessionRow.expires_at <= (now or utcnow()))
-            )
-        if result.rowcount:
-            logger.info("Removed %d expired sessions", result.rowcount)
-        return result.rowcount
+            ended = await _delete_sessions(session, SessionRow.expires_at <= (now or utcnow()))
+        if ended:
+            logger.info("Removed %d expired sessions", len(ended))
+        self._sessions_ended(ended)
+        return len(ended)
