@@ -97,4 +97,21 @@ ROUTES: list[Route] = [
     Route("GET", "/api/tools", "ListTools",
           "The tools the agent offers the model now (all listed ones are enabled)", "tools",
           result="tools"),
+    # ACP settings
+    Route("GET", "/api/acp/config", "GetAcpConfig", "The ACP settings", "acp",
+          result="acpConfig"),
+    Route("PUT", "/api/acp/config", "UpdateAcpConfig", "Change the ACP settings sent", "acp",
+          body_var="input", result="updateAcpConfig"),
+    # Platforms
+    Route("GET", "/api/platforms", "ListPlatforms", "All platforms", "platforms",
+          result="platforms"),
+    Route("POST", "/api/platforms", "CreatePlatform", "Store a platform's settings", "platforms",
+          status=201, body_var="input", result="createPlatform"),
+    Route("GET", "/api/platforms/{id}", "GetPlatform", "One platform", "platforms",
+          path_vars=ID, result="platform"),
+    Route("PUT", "/api/platforms/{id}", "UpdatePlatform",
+          "Update the fields sent; config keys are merged", "platforms",
+          path_vars=ID, body_var="input", result="updatePlatform"),
+    Route("DELETE", "/api/platforms/{id}", "DeletePlatform", "Delete a platform", "platforms",
+          status=204, path_vars=ID),
 ]

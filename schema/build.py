@@ -18,12 +18,14 @@ from strawberry.types import ExecutionContext
 
 from ruri.config import Settings
 from ruri.errors import RuriError
+from schema.acp import AcpMutation, AcpQuery
 from schema.auth import AuthMutation, AuthQuery
 from schema.agent import AgentQuery, AgentSubscription
 from schema.chat import ChatMutation, ChatQuery, ChatSubscription
 from schema.conversations import ConversationMutation, ConversationQuery
 from schema.errors import ErrorCodes
 from schema.guard import SessionGuard
+from schema.platforms import PlatformMutation, PlatformQuery
 from schema.providers import ProviderMutation, ProviderQuery
 from schema.tools import ToolQuery
 
@@ -32,6 +34,9 @@ logger = logging.getLogger(__name__)
 QUERY_TYPES: list[type] = [AuthQuery, ProviderQuery, ConversationQuery, ChatQuery]
 MUTATION_TYPES: list[type] = [AuthMutation, ProviderMutation, ConversationMutation, ChatMutation]
 SUBSCRIPTION_TYPES: list[type] = []
+# ACP settings and chat platform settings.
+QUERY_TYPES += [AcpQuery, PlatformQuery]
+MUTATION_TYPES += [AcpMutation, PlatformMutation]
 # The tools the agent offers the model.
 QUERY_TYPES += [ToolQuery]
 # Streamed chat runs and the agent status.

@@ -19,8 +19,9 @@ def coded_error(error: GraphQLError) -> GraphQLError:
     if isinstance(original, RuriError):
         error.extensions = {**(error.extensions or {}), **original.extensions()}
         return error
-    if original is None:
-        # Parse, validation and variable errors come from graphql-core and name the problem.
+    if original is None or isinstance(original, GraphQLError):
+        # Parse, validation and variable errors come from graphql-core and name the problem;
+        # a variable of the wrong type (a number for a String) carries graphql-core's own error.
         code = (error.extensions or {}).get("code") or "BAD_REQUEST"
         error.extensions = {**(error.extensions or {}), "code": code}
         return error

@@ -11,7 +11,9 @@ from ruri.agent.builtin import BuiltinTools
 from ruri.agent.registry import ToolRegistry
 from ruri.config import Settings
 from ruri.db.engine import create_engine, create_session_factory
+from ruri.platforms import PlatformService
 from ruri.providers.openai_compatible import ModelClients
+from ruri.services.acp_config import AcpConfigService
 from ruri.services.auth import AuthService
 from ruri.services.chat import ChatService
 from ruri.services.conversations import ConversationService
@@ -32,6 +34,8 @@ class Services:
     chat: ChatService = field(init=False)
     status: StatusService = field(init=False)
     tools: ToolRegistry
+    acp_config: AcpConfigService
+    platforms: PlatformService
     started_at: float = field(default_factory=time.monotonic)
 
     @classmethod
@@ -44,7 +48,7 @@ class Services:
         # Built-in tools first; the skills and MCP sources are added after them.
         tools = ToolRegistry()
         tools.add_source(BuiltinTools(settings))
-        return cls(
+        services = cls(
             settings=settings,
             engine=engine,
             db=db,
@@ -53,7 +57,16 @@ class Services:
             conversations=conversations,
             models=models,
             tools=tools,
+            acp_config=AcpConfigService(
+                db,
+                providers,
+                settings.resolved_data_dir / "skills",
+                # Looked up on each call, so the skills service is used once the server has one.
+                lambda: getattr(services, "skills", None),
+            ),
+            platforms=PlatformService(db),
         )
+        return services
 
     def __post_init__(self) -> None:
         # Both read tools and skills from the container at call time, whenever those are added.
