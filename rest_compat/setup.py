@@ -12,6 +12,7 @@ from rest_compat.openapi import build_openapi
 from rest_compat.operations import load_operations
 from rest_compat.responses import error_response, json_response
 from rest_compat.routes import ROUTES, Route
+from rest_compat.uploads import read_upload
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +31,8 @@ def setup_rest(app: web.Application, schema, routes: list[Route] = ROUTES) -> No
     for route in routes:
         if route.operation not in operations:
             raise ValueError(f"Route {route.method} {route.path} names unknown operation {route.operation}")
-        handler = RouteHandler(schema, route, operations[route.operation])
+        upload_reader = read_upload if route.upload_var else None
+        handler = RouteHandler(schema, route, operations[route.operation], upload_reader)
         app.router.add_route(route.method, route.path, handler, name=route.operation)
 
     document = build_openapi(routes, operations, schema._schema)

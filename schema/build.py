@@ -27,6 +27,7 @@ from schema.errors import ErrorCodes
 from schema.guard import SessionGuard
 from schema.platforms import PlatformMutation, PlatformQuery
 from schema.providers import ProviderMutation, ProviderQuery
+from schema.skills import SkillMutation, SkillQuery
 from schema.tools import ToolQuery
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,9 @@ QUERY_TYPES += [AcpQuery, PlatformQuery]
 MUTATION_TYPES += [AcpMutation, PlatformMutation]
 # The tools the agent offers the model.
 QUERY_TYPES += [ToolQuery]
+# Skills.
+QUERY_TYPES += [SkillQuery]
+MUTATION_TYPES += [SkillMutation]
 # Streamed chat runs and the agent status.
 QUERY_TYPES += [AgentQuery]
 SUBSCRIPTION_TYPES += [ChatSubscription, AgentSubscription]

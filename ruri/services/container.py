@@ -19,6 +19,7 @@ from ruri.services.chat import ChatService
 from ruri.services.conversations import ConversationService
 from ruri.services.providers import ProviderService
 from ruri.services.status import StatusService
+from ruri.skills import SkillService, SkillToolSource
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Services:
     tools: ToolRegistry
     acp_config: AcpConfigService
     platforms: PlatformService
+    skills: SkillService
     started_at: float = field(default_factory=time.monotonic)
 
     @classmethod
@@ -48,6 +50,8 @@ class Services:
         # Built-in tools first; the skills and MCP sources are added after them.
         tools = ToolRegistry()
         tools.add_source(BuiltinTools(settings))
+        skills = SkillService(db, settings)
+        tools.add_source(SkillToolSource(skills))
         services = cls(
             settings=settings,
             engine=engine,
@@ -65,7 +69,12 @@ class Services:
                 lambda: getattr(services, "skills", None),
             ),
             platforms=PlatformService(db),
+            skills=skills,
         )
+        # The agent status pushes an update when the enabled skills change.
+        status = getattr(services, "status", None)
+        if status is not None:
+            skills.listeners.append(status.changed)
         return services
 
     def __post_init__(self) -> None:
