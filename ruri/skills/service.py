@@ -1,6 +1,6 @@
 """Skills: install (one SKILL.md or a ZIP), list, enable or disable, delete, and prompt text.
 
-The `skills` table records which skills are installed and enabled; everything else (description,
+The `skills` table records which skills are installed and enabled. Everything else (description,
 instructions, files) is read from `<data-dir>/skills/<name>/`. Changes run one at a time under a
 lock, so two installs of the same name cannot interleave their file moves.
 """
@@ -122,7 +122,7 @@ class SkillService:
                 field="name",
             )
         async with self._lock:
-            await self._check_free([payload.name])
+            await self._check_free([payload.name], fix="delete it first or choose another name")
             workdir = await asyncio.to_thread(self._store.new_workdir)
             try:
                 folder = await asyncio.to_thread(self._store.write_skill_md, workdir, payload.content)
@@ -143,12 +143,12 @@ class SkillService:
                 )
                 names = [skill.document.name for skill in found]
                 if not overwrite:
-                    await self._check_free(names)
+                    await self._check_free(names, fix="delete it first or upload with ?overwrite=true")
                 folders = {skill.document.name: skill.folder for skill in found}
                 await self._swap_in_and_record(folders, workdir)
             finally:
                 await asyncio.to_thread(self._store.discard, workdir)
-        logger.info("Installed skills from a ZIP: %s", ", ".join(names))
+        logger.info("Installed skills from a ZIP: %s%s", ", ".join(names), " (overwrite)" if overwrite else "")
         await self._notify()
         return [await self.get(name) for name in names]
 
@@ -218,13 +218,12 @@ class SkillService:
             await asyncio.to_thread(swap.undo)
             raise
 
-    async def _check_free(self, names: list[str]) -> None:
+    async def _check_free(self, names: list[str], *, fix: str) -> None:
         async with self._db() as session:
             taken = list(await session.scalars(select(SkillRow.name).where(SkillRow.name.in_(names))))
         if taken:
             raise Conflict(
-                f"A skill named {', '.join(repr(name) for name in sorted(taken))} is already "
-                "installed; delete it first or upload with ?overwrite=true",
+                f"Skill names already installed: {', '.join(repr(name) for name in sorted(taken))}; {fix}",
                 field="name",
             )
 

@@ -121,3 +121,28 @@ async def test_load_skill_tool_lists_files(client, server):
 
 async def test_load_skill_absent_without_skills(server):
     assert await server.services.tools.find("load_skill") is None
+
+
+async def test_agent_status_counts_enabled_skills(client):
+    await add_skill(client, "haiku")
+    await add_skill(client, "limerick")
+    await client.patch("/api/skills/limerick", {"enabled": False})
+    status = await client.get("/api/agent/status")
+    assert status.json["skills_count"] == 1
+
+
+async def test_skill_change_notifies_status(client, server):
+    notified = []
+
+    async def record() -> None:
+        notified.append(True)
+
+    server.services.skills.listeners.append(record)
+    await add_skill(client, "haiku")
+    await client.patch("/api/skills/haiku", {"enabled": False})
+    await client.delete("/api/skills/haiku")
+    assert len(notified) == 3
+
+
+async def test_status_listener_registered(server):
+    assert server.services.status.changed in server.services.skills.listeners
