@@ -156,3 +156,21 @@ async def test_chat_history_lists_and_clears(client, provider, model):
     cleared = await client.delete("/api/chat/history")
     assert cleared.status == 204
     assert (await client.get("/api/chat/history")).json == []
+
+
+async def test_chat_empty_key_sends_no_authorization(client, model):
+    await client.post(
+        "/api/providers",
+        {"name": "local", "provider_type": "openai_compatible", "api_url": model.url,
+         "api_key": "", "model": "m"},
+    )
+    answer = await client.post("/api/chat", {"message": "Hi"})
+    assert answer.status == 200, answer.text
+    headers = {name.lower() for name in model.requests[-1].headers}
+    assert "authorization" not in headers
+
+
+async def test_chat_key_sent_as_bearer(client, provider, model):
+    await client.post("/api/chat", {"message": "Hi"})
+    headers = {name.lower(): value for name, value in model.requests[-1].headers.items()}
+    assert headers["authorization"] == "Bearer sk-test-key-1234"
