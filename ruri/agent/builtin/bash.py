@@ -87,9 +87,35 @@ class BashTool(BuiltinTool):
 
     async def execute(self, arguments: BashArguments, context: ToolContext) -> str:
         timeout = min(arguments.timeout_seconds, self._max_seconds)
-        process = await self._start(arguments.command)
+        # Our own pipe rather than asyncio's: `Process.wait()` also waits until its pipes close
+        # (CPython 3.11), so a background child holding stdout would delay it to the timeout.
+        read_end, write_end = os.pipe()
+        try:
+            process = await self._start(arguments.command, write_end)
+        except BaseException:
+            os.close(read_end)
+            raise
+        finally:
+            # The children hold their own copies; ours would keep the pipe open forever.
+            os.close(write_end)
+        stream, transport = await _open_reader(read_end)
         output = OutputBuffer(self._max_output_bytes)
-        reader = asyncio.create_task(output.drain(process.stdout), name=f"bash-output-{process.pid}")
+        reader = asyncio.create_task(output.drain(stream), name=f"bash-output-{process.pid}")
+        try:
+            code = await self._wait(process, reader, output, timeout, context)
+        finally:
+            transport.close()
+        return f"Exit code: {code}\n{output.text() or '(no output)'}"
+
+    async def _wait(
+        self,
+        process: asyncio.subprocess.Process,
+        reader: asyncio.Task,
+        output: OutputBuffer,
+        timeout: float,
+        context: ToolContext,
+    ) -> int:
+        """Wait for the shell, then kill its process group so no background process lingers."""
         try:
             code = await asyncio.wait_for(process.wait(), timeout)
         except TimeoutError:
@@ -105,13 +131,11 @@ class BashTool(BuiltinTool):
             _kill_group(process.pid)
             reader.cancel()
             raise
-
         _kill_group(process.pid)
         await _finish_reading(reader)
-        body = output.text() or "(no output)"
-        return f"Exit code: {code}\n{body}"
+        return code
 
-    async def _start(self, command: str) -> asyncio.subprocess.Process:
+    async def _start(self, command: str, output_fd: int) -> asyncio.subprocess.Process:
         cwd = self._workspace.root
         try:
             return await asyncio.create_subprocess_exec(
@@ -121,8 +145,8 @@ class BashTool(BuiltinTool):
                 cwd=cwd,
                 env=_command_environment(str(cwd)),
                 stdin=asyncio.subprocess.DEVNULL,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.STDOUT,
+                stdout=output_fd,
+                stderr=output_fd,
                 # A new session makes the shell a process group leader, so one signal reaches
                 # every process the command starts.
                 start_new_session=True,
@@ -130,6 +154,15 @@ class BashTool(BuiltinTool):
         except OSError as exc:
             logger.warning("Starting bash failed: %s", exc)
             raise ToolFailed(f"Could not start bash: {exc.strerror or exc}.") from exc
+
+
+async def _open_reader(fd: int) -> tuple[asyncio.StreamReader, asyncio.BaseTransport]:
+    loop = asyncio.get_running_loop()
+    stream = asyncio.StreamReader()
+    transport, _ = await loop.connect_read_pipe(
+        lambda: asyncio.StreamReaderProtocol(stream), os.fdopen(fd, "rb", buffering=0)
+    )
+    return stream, transport
 
 
 def _command_environment(home: str) -> dict[str, str]:
