@@ -28,8 +28,8 @@ logger = logging.getLogger(__name__)
 
 ACP_SETTINGS_KEY = "acp"
 
-# The skill name rule of the Agent Skills format; checked before any folder lookup so that a name
-# such as `../x` never reaches the file system.
+# Skill names follow the rule of skill folder names. The rule is checked before any folder lookup,
+# so a name such as `../x` never reaches the file system.
 SKILL_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 TOOL_NAME = re.compile(r"\S{1,128}")
 
@@ -100,8 +100,8 @@ class AcpConfigService:
         self._find_skill_service = find_skill_service
 
     async def get(self) -> AcpConfigData:
-        # NOTE: a provider or skill deleted after it was saved here is still returned; whoever
-        # starts an ACP session has to handle an id that no longer resolves.
+        # NOTE: a provider or skill deleted after it was saved here is still returned. The code
+        # that starts an ACP session has to handle a name or id that no longer resolves.
         async with self._db() as session:
             row = await session.get(SettingRow, ACP_SETTINGS_KEY)
             return _config_from_value(row.value if row else None)
