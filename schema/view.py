@@ -22,7 +22,7 @@ SERVICES_KEY = web.AppKey("services", Services)
 # aiohttp pings every open socket this often (seconds), so proxies do not drop idle ones.
 HEARTBEAT_SECONDS = 25.0
 # The request key under which the GraphQL view keeps a socket's context until it closes.
-_SOCKET_CONTEXT = "ruri.socket_context"
+_SOCKET_CONTEXT = web.RequestKey("socket_context", RuriContext)
 
 
 def request_token(request: web.Request) -> str | None:
@@ -88,7 +88,9 @@ class RuriGraphQLView(GraphQLView):
         finally:
             context = request.get(_SOCKET_CONTEXT)
             if context is not None:
-                context.services.sockets.discard(context.session_id, context.extras["websocket"])
+                handler = context.extras.get("ws_handler")
+                if handler is not None:
+                    context.services.sockets.discard(context.session_id, handler)
 
     async def create_websocket_response(
         self, request: web.Request, subprotocol: str | None
@@ -103,7 +105,6 @@ class RuriGraphQLView(GraphQLView):
         if not isinstance(response, web.WebSocketResponse):
             return await context_for_request(request, response)
         context = await context_for_request(request)
-        context.extras["websocket"] = response
         request[_SOCKET_CONTEXT] = context
         return context
 
@@ -114,7 +115,7 @@ class RuriGraphQLView(GraphQLView):
             token = params.get("token")
             if not isinstance(token, str) or not await authenticate(context, token):
                 return False
-        context.services.sockets.add(context.session_id, context.extras["websocket"])
+        context.services.sockets.add(context.session_id, context.extras["ws_handler"])
         return True
 
     async def on_ws_connect(self, context: RuriContext) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from graphql import GraphQLError
@@ -26,6 +27,17 @@ def limit_message(limit: int) -> str:
 class TransportWSHandler(BaseGraphQLTransportWSHandler):
     """`graphql-transport-ws`: rejection already closes with 4403; the limit error is clearer."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.context.extras["ws_handler"] = self
+
+    async def close(self, *, code: int, message: bytes) -> None:
+        """Stop the running operations first, so none of them writes to a closed socket."""
+        for operation_id in list(self.operations):
+            await self.cleanup_operation(operation_id)
+        await asyncio.sleep(0)
+        await self.websocket.close(code, message.decode())
+
     async def handle_subscribe(self, message: Any) -> None:
         limit = self.max_subscriptions_per_connection
         at_limit = limit is not None and len(self.operations) >= limit
@@ -38,6 +50,16 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler):
 
 class LegacyWSHandler(BaseGraphQLWSHandler):
     """Legacy `graphql-ws`: close rejected connections with 4403 (Strawberry sends 1011)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.context.extras["ws_handler"] = self
+
+    async def close(self, *, code: int, message: bytes) -> None:
+        """Stop the running operations first, so none of them writes to a closed socket."""
+        for operation_id in list(self.tasks):
+            await self.cleanup_operation(operation_id)
+        await self.websocket.close(code, message.decode())
 
     async def handle_connection_init(self, message: Any) -> None:
         payload = message.get("payload")

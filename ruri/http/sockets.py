@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterable
+from typing import Protocol
 
-from aiohttp import WSCloseCode, web
+from aiohttp import WSCloseCode
 
 logger = logging.getLogger(__name__)
 
@@ -16,15 +17,21 @@ SESSION_ENDED_CODE = 4401
 SESSION_ENDED_REASON = b"Session ended; log in again"
 
 
+class ClosableSocket(Protocol):
+    """An aiohttp `WebSocketResponse`, or a GraphQL protocol handler that stops its operations."""
+
+    async def close(self, *, code: int, message: bytes) -> object: ...
+
+
 class SocketRegistry:
     def __init__(self) -> None:
-        self._by_session: dict[str, set[web.WebSocketResponse]] = {}
+        self._by_session: dict[str, set[ClosableSocket]] = {}
         self._closing: set[asyncio.Task[None]] = set()
 
-    def add(self, session_id: str, socket: web.WebSocketResponse) -> None:
+    def add(self, session_id: str, socket: ClosableSocket) -> None:
         self._by_session.setdefault(session_id, set()).add(socket)
 
-    def discard(self, session_id: str | None, socket: web.WebSocketResponse) -> None:
+    def discard(self, session_id: str | None, socket: ClosableSocket) -> None:
         sockets = self._by_session.get(session_id or "")
         if sockets is None:
             return
@@ -41,6 +48,9 @@ class SocketRegistry:
 
     def count(self, session_id: str) -> int:
         return len(self._by_session.get(session_id, ()))
+
+    def count_all(self) -> int:
+        return sum(len(sockets) for sockets in self._by_session.values())
 
     def sessions_ended(self, session_ids: Iterable[str]) -> None:
         """Close every socket of the ended sessions; called by the auth service on the loop."""
