@@ -52,8 +52,11 @@ class LogsSocket:
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         if is_cross_site(request):
-            logger.warning("Rejected cross-site WebSocket to %s from origin %s", PATH,
-                           request.headers.get("Origin"))
+            logger.warning(
+                "Rejected cross-site WebSocket to %s from origin %s",
+                PATH,
+                request.headers.get("Origin"),
+            )
             return error_response(403, "Cross-site WebSocket rejected: the Origin is another site")
         context = await context_for_request(request)
         params = {key: request.query[key] for key in ("level", "since") if key in request.query}
@@ -125,17 +128,27 @@ def openapi_paths() -> dict[str, Any]:
                 "description": (
                     "Upgrade to a WebSocket that sends one JSON text frame per log record: "
                     "`{id, level, message, timestamp, logger, conversation_id, request_id}`. "
-                    "A client that falls behind gets `{\"type\": \"missed\", \"count\": N, ...}` "
+                    'A client that falls behind gets `{"type": "missed", "count": N, ...}` '
                     "in place of the N records it lost."
                 ),
                 "parameters": [
-                    {"name": "level", "in": "query", "required": False,
-                     "schema": {"type": "string",
-                                "enum": ["debug", "info", "warning", "error", "critical"]},
-                     "description": "Minimum level (default debug)"},
-                    {"name": "since", "in": "query", "required": False,
-                     "schema": {"type": "integer", "minimum": 0},
-                     "description": "Replay buffered records with a greater id first"},
+                    {
+                        "name": "level",
+                        "in": "query",
+                        "required": False,
+                        "schema": {
+                            "type": "string",
+                            "enum": ["debug", "info", "warning", "error", "critical"],
+                        },
+                        "description": "Minimum level (default debug)",
+                    },
+                    {
+                        "name": "since",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "integer", "minimum": 0},
+                        "description": "Replay buffered records with a greater id first",
+                    },
                 ],
                 "responses": {
                     "101": {"description": "Switching to the WebSocket protocol"},
@@ -149,8 +162,9 @@ def openapi_paths() -> dict[str, Any]:
     }
 
 
-def setup_logs_socket(app: web.Application, schema, operations: dict[str, Operation],
-                      document: dict[str, Any]) -> None:
+def setup_logs_socket(
+    app: web.Application, schema, operations: dict[str, Operation], document: dict[str, Any]
+) -> None:
     """Add the route and its entry in the OpenAPI document."""
     route = LogsSocket(schema, operations[OPERATION])
     app.router.add_get(PATH, route.handle, name="followLogs")

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 import ruri
 from ruri.config import DEFAULT_PORT, Settings
+from ruri.logs.redaction import RedactingFormatter
 
 logger = logging.getLogger("ruri")
 
@@ -59,11 +60,13 @@ def settings_from_args(argv: list[str] | None = None) -> Settings:
 
 
 def configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level.upper(),
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    """Write records at `level` and above to stderr, with secrets redacted.
+
+    The live log (`ruri.logs`) adds its own root handler when the app starts.
+    """
+    console = logging.StreamHandler(sys.stderr)
+    console.setFormatter(RedactingFormatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
+    logging.basicConfig(level=level.upper(), handlers=[console])
     logging.getLogger("alembic").setLevel(logging.WARNING)
     # aiohttp's access log repeats every request; keep it for debugging only.
     logging.getLogger("aiohttp.access").setLevel(logging.DEBUG if level == "debug" else logging.WARNING)

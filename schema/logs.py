@@ -52,7 +52,9 @@ class LogRecord:
 
 @strawberry.type
 class LogQuery:
-    @strawberry.field(description="The newest buffered log records at or above `level`, oldest first.")
+    @strawberry.field(
+        description="The newest buffered log records at or above `level`, oldest first."
+    )
     def recent_logs(
         self,
         info: Info,

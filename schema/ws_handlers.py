@@ -43,7 +43,9 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler):
         at_limit = limit is not None and len(self.operations) >= limit
         if self.connection_acknowledged and at_limit and message["id"] not in self.operations:
             error = GraphQLError(limit_message(limit), extensions={"code": LIMIT_CODE})
-            await self.send_message({"id": message["id"], "type": "error", "payload": [error.formatted]})
+            await self.send_message(
+                {"id": message["id"], "type": "error", "payload": [error.formatted]}
+            )
             return
         await super().handle_subscribe(message)
 
@@ -67,7 +69,10 @@ class LegacyWSHandler(BaseGraphQLWSHandler):
             self.context.connection_params = payload
             if not await self.view.authenticate_socket(self.context):
                 await self.send_message(
-                    {"type": "connection_error", "payload": {"message": self.view.rejection_message}}
+                    {
+                        "type": "connection_error",
+                        "payload": {"message": self.view.rejection_message},
+                    }
                 )
                 await self.websocket.close(code=REJECTED_CODE, reason="Forbidden")
                 return
@@ -78,8 +83,14 @@ class LegacyWSHandler(BaseGraphQLWSHandler):
         at_limit = limit is not None and len(self.tasks) >= limit
         if self.connection_acknowledged and at_limit and message["id"] not in self.tasks:
             await self.send_message(
-                {"type": "error", "id": message["id"],
-                 "payload": {"message": limit_message(limit), "extensions": {"code": LIMIT_CODE}}}
+                {
+                    "type": "error",
+                    "id": message["id"],
+                    "payload": {
+                        "message": limit_message(limit),
+                        "extensions": {"code": LIMIT_CODE},
+                    },
+                }
             )
             return
         await super().handle_start(message)

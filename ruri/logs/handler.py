@@ -21,9 +21,8 @@ _formatter = logging.Formatter()
 def record_message(record: logging.LogRecord) -> str:
     """Return the record's message with any traceback, shortened and with secrets removed."""
     message = record.getMessage()
-    if record.exc_info:
-        if not record.exc_text:
-            record.exc_text = _formatter.formatException(record.exc_info)
+    if record.exc_info and not record.exc_text:
+        record.exc_text = _formatter.formatException(record.exc_info)
     if record.exc_text:
         message = f"{message}\n{record.exc_text}"
     if record.stack_info:
@@ -63,7 +62,7 @@ class HubHandler(logging.Handler):
         self._local.busy = True
         try:
             self._publish(record)
-        except Exception:
+        except Exception:  # noqa: BLE001 - logging handlers report through handleError
             self.handleError(record)
         finally:
             self._local.busy = False

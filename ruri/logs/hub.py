@@ -119,7 +119,9 @@ class LogHub:
         found.reverse()
         return found
 
-    def subscribe(self, min_levelno: int, since: int | None) -> tuple[list[LogRecordData], Subscriber]:
+    def subscribe(
+        self, min_levelno: int, since: int | None
+    ) -> tuple[list[LogRecordData], Subscriber]:
         """Register a subscriber and return the buffered records after `since` to replay first.
 
         Both happen in one synchronous step on the loop, so no record falls between the replay

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 REDACTED = "[redacted]"
@@ -38,3 +39,10 @@ def redact(text: str) -> str:
     text = _BEARER.sub(r"\1" + REDACTED, text)
     text = _SECRET_PAIR.sub(r"\1" + REDACTED, text)
     return _OPAQUE_TOKEN.sub(_redact_opaque, text)
+
+
+class RedactingFormatter(logging.Formatter):
+    """A formatter for console and file handlers that removes secrets like the live log does."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))

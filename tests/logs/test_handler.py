@@ -72,7 +72,9 @@ async def test_handler_conversation_id(logs):
 
 async def test_handler_thread_record_reaches_subscriber(logs):
     _, subscriber = logs.hub.subscribe(0, since=None)
-    thread = threading.Thread(target=lambda: logging.getLogger("tests.thread").warning("from thread"))
+    thread = threading.Thread(
+        target=lambda: logging.getLogger("tests.thread").warning("from thread")
+    )
     thread.start()
     thread.join()
     batch = await asyncio.wait_for(subscriber.next_batch(), 5)
@@ -108,7 +110,10 @@ async def test_follow_rejects_unknown_level(logs):
         ('{"new_password": "hunter22"}', "hunter22"),
         ("cookie session=Zm9vYmFyYmF6", "Zm9vYmFyYmF6"),
         ("api_key: abcd1234", "abcd1234"),
-        ("token kQ3x9Lr2Vb7Nf5Tz1Wc8Yd4Hs6Jp0Ma2Ue9Go3Ri7Xk", "kQ3x9Lr2Vb7Nf5Tz1Wc8Yd4Hs6Jp0Ma2Ue9Go3Ri7Xk"),
+        (
+            "token kQ3x9Lr2Vb7Nf5Tz1Wc8Yd4Hs6Jp0Ma2Ue9Go3Ri7Xk",
+            "kQ3x9Lr2Vb7Nf5Tz1Wc8Yd4Hs6Jp0Ma2Ue9Go3Ri7Xk",
+        ),
     ],
 )
 def test_redact_removes_secret(text, secret):
@@ -130,5 +135,3 @@ def test_redact_keeps_plain_text(text):
 
 def test_redact_marks_replacement():
     assert REDACTED in redact("password=hunter2")
-
-

@@ -45,11 +45,16 @@ async def open_logs_socket(
     headers = bearer(token) if token else {}
     query = {key: str(value) for key, value in params.items()}
     return await session.ws_connect(
-        ws_url(base_url, "/api/ws/logs"), headers=headers, params=query, timeout=aiohttp.ClientWSTimeout(ws_close=5)
+        ws_url(base_url, "/api/ws/logs"),
+        headers=headers,
+        params=query,
+        timeout=aiohttp.ClientWSTimeout(ws_close=5),
     )
 
 
-async def read_frame(socket: aiohttp.ClientWebSocketResponse, timeout: float = 10) -> dict[str, Any]:
+async def read_frame(
+    socket: aiohttp.ClientWebSocketResponse, timeout: float = 10
+) -> dict[str, Any]:
     message = await asyncio.wait_for(socket.receive(), timeout)
     assert message.type == aiohttp.WSMsgType.TEXT, f"expected a text frame, got {message.type}"
     return json.loads(message.data)

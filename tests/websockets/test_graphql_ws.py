@@ -26,7 +26,6 @@ from tests.websockets.clients import (
 )
 
 
-
 def follow(**variables) -> GraphQLRequest:
     return GraphQLRequest(LOGS_SUBSCRIPTION, variable_values=variables)
 
@@ -91,9 +90,7 @@ async def test_subscription_init_token(server, client, protocol):
 async def test_subscription_cookie_session(server, client, protocol):
     text = marker()
     test_logger.warning(text)
-    transport = gql_transport(
-        server.url, protocol, headers={"Cookie": f"session={client.token}"}
-    )
+    transport = gql_transport(server.url, protocol, headers={"Cookie": f"session={client.token}"})
     async with gql_client(transport) as session:
         record = await first_matching(session, text, since=0)
     assert record["message"] == text
@@ -169,9 +166,7 @@ async def test_subscription_limit_error(make_server, make_client, protocol):
         for stream in streams:
             await asyncio.wait_for(anext(stream), 10)
         with pytest.raises(TransportQueryError) as failure:
-            await asyncio.wait_for(
-                anext(session.subscribe(follow(since=0))), 10
-            )
+            await asyncio.wait_for(anext(session.subscribe(follow(since=0))), 10)
         for stream in streams:
             await stream.aclose()
     assert "Too many subscriptions" in str(failure.value)

@@ -17,7 +17,9 @@ RECORD_CHARS = 30_000
 MAX_RECORDS = 3_000
 
 
-async def open_stalled_socket(base_url: str, token: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+async def open_stalled_socket(
+    base_url: str, token: str
+) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
     """Open `/api/ws/logs` over a raw TCP socket with a tiny receive buffer, then stop reading.
 
     A raw handshake keeps the client from reading anything the test does not ask for, so the
@@ -76,11 +78,11 @@ async def test_ws_logs_stalled_reader_missed(make_server, make_client):
     await client.login()
     reader, writer = await open_stalled_socket(server.url, client.token)
     try:
-        async with await open_logs_socket(client.session, server.url, client.token, level="warning") as live:
+        async with await open_logs_socket(
+            client.session, server.url, client.token, level="warning"
+        ) as live:
             await flood_until_dropped(server, live)
-            notice, _ = await asyncio.wait_for(
-                _read_until_missed(reader), timeout=30
-            )
+            notice, _ = await asyncio.wait_for(_read_until_missed(reader), timeout=30)
     finally:
         writer.close()
     assert notice["count"] > 0
@@ -99,9 +101,11 @@ async def test_ws_logs_live_reader_gets_everything(make_server, make_client):
     server = await make_server(log_subscriber_queue=QUEUE)
     client = make_client(server.url)
     await client.login()
-    reader, writer = await open_stalled_socket(server.url, client.token)
+    _, writer = await open_stalled_socket(server.url, client.token)
     try:
-        async with await open_logs_socket(client.session, server.url, client.token, level="warning") as live:
+        async with await open_logs_socket(
+            client.session, server.url, client.token, level="warning"
+        ) as live:
             sent = await flood_until_dropped(server, live)
             end = marker("end")
             test_logger.warning(end)

@@ -131,7 +131,9 @@ async def test_ws_logs_since_replays_after_id(server, client):
     test_logger.warning(after)
     recent = server.services.logs.hub.recent(0, 10)
     before_id = next(record.id for record in recent if record.message == before)
-    async with await open_logs_socket(client.session, server.url, client.token, since=before_id) as socket:
+    async with await open_logs_socket(
+        client.session, server.url, client.token, since=before_id
+    ) as socket:
         first = await read_frame(socket)
     assert first["message"] == after
 
