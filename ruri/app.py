@@ -37,7 +37,10 @@ async def _services_context(app: web.Application):
     await services.auth.seed_default_user()
     await services.auth.remove_expired_sessions()
     cleanup = asyncio.create_task(_remove_expired_sessions(services), name="session-cleanup")
+    # Enabled MCP servers connect in the background; start does not wait for them.
+    await services.mcp.start()
     yield
+    await services.mcp.stop()
     cleanup.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await cleanup

@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     tool_output_max_chars: int = 20000
     history_max_chars: int = 200_000
 
+    # MCP servers: seconds a connection may take to start, initialize and list its tools.
+    mcp_connect_timeout_seconds: float = Field(default=15.0, gt=0)
+
     # Live logs.
     log_buffer_size: int = Field(default=5000, ge=10)
     log_subscriber_queue: int = Field(default=1000, ge=10)

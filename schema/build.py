@@ -25,6 +25,7 @@ from schema.chat import ChatMutation, ChatQuery, ChatSubscription
 from schema.conversations import ConversationMutation, ConversationQuery
 from schema.errors import ErrorCodes
 from schema.guard import SessionGuard
+from schema.mcp import McpMutation, McpQuery
 from schema.platforms import PlatformMutation, PlatformQuery
 from schema.providers import ProviderMutation, ProviderQuery
 from schema.skills import SkillMutation, SkillQuery
@@ -46,6 +47,10 @@ MUTATION_TYPES += [SkillMutation]
 # Streamed chat runs and the agent status.
 QUERY_TYPES += [AgentQuery]
 SUBSCRIPTION_TYPES += [ChatSubscription, AgentSubscription]
+
+# MCP server settings.
+QUERY_TYPES += [McpQuery]
+MUTATION_TYPES += [McpMutation]
 
 
 class RuriSchema(strawberry.Schema):

@@ -11,6 +11,7 @@ from ruri.agent.builtin import BuiltinTools
 from ruri.agent.registry import ToolRegistry
 from ruri.config import Settings
 from ruri.db.engine import create_engine, create_session_factory
+from ruri.mcp import McpService
 from ruri.platforms import PlatformService
 from ruri.providers.openai_compatible import ModelClients
 from ruri.services.acp_config import AcpConfigService
@@ -38,6 +39,8 @@ class Services:
     acp_config: AcpConfigService
     platforms: PlatformService
     skills: SkillService
+    # MCP server settings and their live connections.
+    mcp: McpService
     started_at: float = field(default_factory=time.monotonic)
 
     @classmethod
@@ -70,11 +73,14 @@ class Services:
             ),
             platforms=PlatformService(db),
             skills=skills,
+            mcp=McpService(db, settings),
         )
         # The agent status pushes an update when the enabled skills change.
         status = getattr(services, "status", None)
         if status is not None:
             skills.listeners.append(status.changed)
+        # Adds the MCP tool source after the skills source, and reports state changes to the status.
+        services.mcp.attach(services)
         return services
 
     def __post_init__(self) -> None:
