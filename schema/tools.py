@@ -17,7 +17,7 @@ class Tool:
     source: str = strawberry.field(description="`builtin` or `mcp:<server name>`.")
     parameters: JSON = strawberry.field(description="JSON Schema of the arguments object.")
     enabled: bool = strawberry.field(
-        description="Always true: the list holds only the tools offered now. Tools that are off "
+        description="Always true: the list contains only the tools offered now. Tools that are off "
         "(bash not enabled, a stopped MCP server) are left out rather than listed as false."
     )
 

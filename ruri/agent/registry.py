@@ -67,7 +67,7 @@ class ToolRegistry:
             logger.info("Tool source %s works again", label)
         return tools
 
-    def _report_duplicate(self, name: str, kept: Tool, dropped: Tool) -> None:
+    def _report_duplicate(self, name: str, offered: Tool, dropped: Tool) -> None:
         key = (name, dropped.spec.source)
         if key in self._reported_duplicates:
             return
@@ -76,7 +76,7 @@ class ToolRegistry:
             "Tool %s from %s is left out: %s already offers a tool with that name",
             name,
             dropped.spec.source,
-            kept.spec.source,
+            offered.spec.source,
         )
 
     @staticmethod
@@ -116,8 +116,9 @@ def check_arguments(tool: Tool, raw_json: str | None) -> dict[str, Any]:
         validator_class.check_schema(schema)
     except schema_errors.SchemaError as exc:
         # The tool's own server still checks the call; a bad schema is no fault of the model.
-        logger.warning("Tool %s has an invalid parameter schema, arguments go unchecked: %s",
-                       name, exc.message)
+        logger.warning(
+            "Tool %s has an invalid parameter schema, arguments go unchecked: %s", name, exc.message
+        )
         return arguments
     error = schema_errors.best_match(validator_class(schema).iter_errors(arguments))
     if error is not None:

@@ -70,8 +70,9 @@ async def test_bash_timeout_kills_process_group(bash_server):
 
 async def test_bash_timeout_keeps_output_so_far(bash_server):
     with pytest.raises(ToolFailed) as failure:
-        await call_tool(bash_server, "bash", {"command": "echo started; sleep 60",
-                                              "timeout_seconds": 0.5})
+        await call_tool(
+            bash_server, "bash", {"command": "echo started; sleep 60", "timeout_seconds": 0.5}
+        )
     assert "Output so far:\nstarted" in str(failure.value)
 
 
@@ -107,8 +108,8 @@ async def test_bash_rejects_zero_timeout(bash_server):
 
 
 async def test_bash_returns_when_escaped_child_holds_output(bash_server):
-    # `setsid` moves the child out of the command's process group, beyond the group kill; the
-    # tool stops reading after a short grace instead of waiting for the child to end.
+    # `setsid` moves the child out of the command's process group, so the group kill misses it.
+    # The tool stops reading after a short grace instead of waiting for the child to end.
     started = time.monotonic()
     result = await call_tool(bash_server, "bash", {"command": "setsid sleep 4 & echo done"})
     assert result.startswith("Exit code: 0\ndone")

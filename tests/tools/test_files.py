@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from ruri.agent.builtin.workspace import MAX_TEXT_FILE_BYTES
@@ -54,8 +56,9 @@ async def test_read_file_rejects_invalid_utf8(server):
 
 
 async def test_read_file_rejects_huge_file(server):
-    with open(workspace_of(server) / "huge.log", "wb") as handle:
-        handle.truncate(MAX_TEXT_FILE_BYTES + 1)
+    huge = workspace_of(server) / "huge.log"
+    huge.touch()
+    os.truncate(huge, MAX_TEXT_FILE_BYTES + 1)
     with pytest.raises(ToolFailed, match="over the .* byte limit"):
         await call_tool(server, "read_file", {"path": "huge.log"})
 
@@ -166,7 +169,9 @@ async def test_list_directory_entries(server):
 
 async def test_list_directory_empty(server):
     (workspace_of(server) / "empty").mkdir()
-    assert await call_tool(server, "list_directory", {"path": "empty"}) == "Folder 'empty' is empty."
+    assert (
+        await call_tool(server, "list_directory", {"path": "empty"}) == "Folder 'empty' is empty."
+    )
 
 
 async def test_list_directory_caps_entries(server, monkeypatch):

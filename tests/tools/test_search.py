@@ -32,8 +32,10 @@ async def test_search_files_by_relative_glob(tree):
 
 async def test_search_files_by_content(tree):
     result = await call_tool(tree, "search_files", {"content": "hello"})
-    assert result.splitlines() == ["docs/guide.md:2: Say hello to the team.",
-                                   "src/pkg/util.py:1: def hello():"]
+    assert result.splitlines() == [
+        "docs/guide.md:2: Say hello to the team.",
+        "src/pkg/util.py:1: def hello():",
+    ]
 
 
 async def test_search_files_ignore_case(tree):

@@ -40,7 +40,9 @@ class FakeSearch:
         app = web.Application()
         app.router.add_get("/search", self._search)
         app.router.add_get("/empty", _fixed(lambda: web.json_response({"results": []})))
-        app.router.add_get("/fail", _fixed(lambda: web.json_response({"error": "down"}, status=503)))
+        app.router.add_get(
+            "/fail", _fixed(lambda: web.json_response({"error": "down"}, status=503))
+        )
         app.router.add_get("/garbage", _fixed(lambda: web.Response(text="<html>not json")))
         app.router.add_get("/stall", self._stall)
         self._runner = web.AppRunner(app, access_log=None)
@@ -114,7 +116,7 @@ async def test_web_search_invalid_json(make_server, search_backend):
 
 async def test_web_search_timeout(make_server, search_backend):
     server = await _server_for(make_server, f"{search_backend.base}/stall")
-    with pytest.raises(ToolFailed, match="did not answer within 0.5 s"):
+    with pytest.raises(ToolFailed, match="did not respond within 0.5 s"):
         await call_tool(server, "web_search", {"query": "x"})
 
 

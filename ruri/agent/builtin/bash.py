@@ -186,7 +186,9 @@ async def _finish_reading(reader: asyncio.Task) -> None:
     done, _ = await asyncio.wait({reader}, timeout=DRAIN_GRACE_SECONDS)
     if done:
         return
-    logger.warning("A process outside the command's group still holds its output; stopped reading")
+    logger.warning(
+        "A process outside the command's group keeps its output pipe open; stopped reading"
+    )
     reader.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await reader

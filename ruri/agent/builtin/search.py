@@ -142,7 +142,7 @@ def _name_matches(relative: str, arguments: SearchFilesArguments) -> bool:
 
 
 def _line_matcher(arguments: SearchFilesArguments):
-    """Return a function that tells whether a line matches `content`, or None without one."""
+    """Return a predicate for lines that match `content`, or None when `content` is not given."""
     if arguments.content is None:
         return None
     if arguments.regex:

@@ -43,33 +43,30 @@ class WebSearchTool(BuiltinTool):
         results = body.get("results") if isinstance(body, dict) else None
         if not isinstance(results, list):
             logger.warning("The web search backend returned JSON without a `results` list")
-            raise ToolFailed("The search backend returned an unexpected answer; try again later.")
-        lines = [
-            _format_result(index, item)
-            for index, item in enumerate(
-                [item for item in results if isinstance(item, dict)][: arguments.max_results],
-                start=1,
-            )
-        ]
-        if not lines:
+            raise ToolFailed("The search backend returned an unexpected response; try again later.")
+        items = [item for item in results if isinstance(item, dict)][: arguments.max_results]
+        if not items:
             return f"No results for '{arguments.query}'. Try other words."
-        return "\n\n".join(lines)
+        return "\n\n".join(_format_result(index, item) for index, item in enumerate(items, 1))
 
     async def _fetch(self, query: str) -> Any:
         timeout = aiohttp.ClientTimeout(total=self._timeout_seconds)
+        params = {"q": query, "format": "json"}
         try:
-            async with aiohttp.ClientSession(timeout=timeout) as session:
-                async with session.get(self._url, params={"q": query, "format": "json"}) as reply:
-                    if reply.status != 200:
-                        logger.warning("The web search backend returned HTTP %s", reply.status)
-                        raise ToolFailed(
-                            f"The search backend failed with HTTP {reply.status}; try again later."
-                        )
-                    data = await _read_limited(reply)
+            async with (
+                aiohttp.ClientSession(timeout=timeout) as session,
+                session.get(self._url, params=params) as reply,
+            ):
+                if reply.status != 200:
+                    logger.warning("The web search backend returned HTTP %s", reply.status)
+                    raise ToolFailed(
+                        f"The search backend failed with HTTP {reply.status}; try again later."
+                    )
+                data = await _read_limited(reply)
         except TimeoutError:
             logger.warning("The web search backend timed out after %s s", self._timeout_seconds)
             raise ToolFailed(
-                f"The search backend did not answer within {self._timeout_seconds:g} s; "
+                f"The search backend did not respond within {self._timeout_seconds:g} s; "
                 "try again later."
             ) from None
         except aiohttp.ClientError as exc:
@@ -88,7 +85,7 @@ async def _read_limited(reply: aiohttp.ClientResponse) -> bytes:
     async for chunk in reply.content.iter_chunked(65536):
         data += chunk
         if len(data) > MAX_RESPONSE_BYTES:
-            raise ToolFailed("The search backend's answer was too large; try a narrower query.")
+            raise ToolFailed("The search backend's response was too large; try a narrower query.")
     return bytes(data)
 
 

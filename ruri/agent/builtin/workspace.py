@@ -31,8 +31,8 @@ class Workspace:
 
         `realpath` follows every symbolic link on the way (a linked file or a linked parent
         folder) and folds `..`, so checking its result catches every way out that exists now.
-        NOTE: a link swapped in between this check and the file operation is not caught; only
-        the bash tool, when enabled, can create links, and it is not confined anyway.
+        NOTE: a link swapped in between this check and the file operation is not caught. The
+        built-in file tools cannot create links, and bash, when enabled, is not confined anyway.
         """
         if "\x00" in raw:
             raise ToolFailed("Invalid path: it contains a NUL byte; remove it.")
@@ -59,7 +59,7 @@ class Workspace:
 
 
 def os_error_message(action: str, display: str, exc: OSError) -> str:
-    # Only the relative path and the error text: the model never sees the server's folders.
+    # Only the relative path and the error text, so the server's folder layout stays private.
     reason = exc.strerror or exc.__class__.__name__
     return f"Could not {action} '{display}': {reason}."
 
