@@ -176,3 +176,15 @@ async def test_restart_connects_enabled_servers(make_server, make_client):
     finally:
         await second.stop()
     assert data.status.state == "ready"
+
+
+async def test_silent_server_times_out(make_server, make_client):
+    server = await make_server(mcp_connect_timeout_seconds=2)
+    client = make_client(server.url)
+    await client.login()
+    # A process that never answers the MCP handshake.
+    silent = stdio_body("silent", args=["-c", "import time; time.sleep(120)"])
+    created = await create(client, silent)
+    data = await settled(server, created["id"])
+    assert data.status.state == "error"
+    assert "longer than 2 seconds" in data.status.error

@@ -227,3 +227,22 @@ async def _stored_config(server, server_id: str) -> dict:
     async with server.services.db() as session:
         row = await session.get(McpServerRow, server_id)
         return dict(row.config)
+
+
+async def test_rest_matches_graphql(client):
+    created = await create(client, stdio_body(enabled=False, env={"TOKEN": "x"}))
+    rest_list = await client.get(SERVERS)
+    graphql_list = await client.graphql(f"{{ mcpServers {{ {PARITY_FIELDS} }} }}")
+    assert rest_list.json == graphql_list["data"]["mcpServers"]
+    rest_one = await client.get(f"{SERVERS}/{created['id']}")
+    graphql_one = await client.graphql(
+        f"query($id: ID!) {{ mcpServer(id: $id) {{ {PARITY_FIELDS} }} }}", {"id": created["id"]},
+    )
+    assert rest_one.json == graphql_one["data"]["mcpServer"]
+
+
+# The REST field names, as the aliases of the fixed operations give them.
+PARITY_FIELDS = (
+    "id name transport command args env url headers enabled status { state error } tools "
+    "created_at: createdAt updated_at: updatedAt"
+)
