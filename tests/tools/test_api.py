@@ -100,3 +100,10 @@ async def test_tools_need_login(server, make_client):
 async def test_tools_wrong_method(client):
     answer = await client.post("/api/tools", {})
     assert answer.status == 405
+
+
+async def test_tools_in_openapi(client):
+    answer = await client.get("/api/openapi.json")
+    operation = answer.json["paths"]["/api/tools"]["get"]
+    item = operation["responses"]["200"]["content"]["application/json"]["schema"]["items"]
+    assert set(item["properties"]) == {"name", "description", "source", "parameters", "enabled"}

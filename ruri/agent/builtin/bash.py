@@ -98,7 +98,11 @@ class BashTool(BuiltinTool):
         finally:
             # The children hold their own copies; ours would keep the pipe open forever.
             os.close(write_end)
-        stream, transport = await _open_reader(read_end)
+        try:
+            stream, transport = await _open_reader(read_end)
+        except BaseException:
+            _kill_group(process.pid)
+            raise
         output = OutputBuffer(self._max_output_bytes)
         reader = asyncio.create_task(output.drain(stream), name=f"bash-output-{process.pid}")
         try:
