@@ -97,7 +97,9 @@ class PlatformMutation:
         return Platform.from_data(await ctx(info).services.platforms.create(input_dict(input)))
 
     @strawberry.mutation(description="Change the fields sent; `config` is merged, not replaced.")
-    async def update_platform(self, info: Info, id: strawberry.ID, input: PlatformInput) -> Platform:
+    async def update_platform(
+        self, info: Info, id: strawberry.ID, input: PlatformInput
+    ) -> Platform:
         data = await ctx(info).services.platforms.update(id, input_dict(input))
         return Platform.from_data(data)
 

@@ -116,7 +116,9 @@ class PlatformService:
                 platform = _platform_data(row)
         except IntegrityError as exc:
             raise self._name_taken(fields.name) from exc
-        logger.info("Created platform %s (%s, %s)", platform.id, platform.name, platform.platform_type)
+        logger.info(
+            "Created platform %s (%s, %s)", platform.id, platform.name, platform.platform_type
+        )
         return platform
 
     async def update(self, platform_id: str, data: dict) -> PlatformData:
@@ -165,4 +167,6 @@ class PlatformService:
 
     @staticmethod
     def _name_taken(name: str) -> Conflict:
-        return Conflict(f"A platform named '{name}' already exists; choose another name", field="name")
+        return Conflict(
+            f"A platform named '{name}' already exists; choose another name", field="name"
+        )

@@ -20,7 +20,9 @@ DEFAULTS = {"active_provider_id": None, "active_skill_names": [], "allowed_tools
 
 async def install_skill(client, server, name: str) -> None:
     """Install a skill through `POST /api/skills` when that route exists, else as a folder."""
-    answer = await client.post("/api/skills", {"name": name, "content": SKILL_TEXT.format(name=name)})
+    answer = await client.post(
+        "/api/skills", {"name": name, "content": SKILL_TEXT.format(name=name)}
+    )
     if answer.status == 201:
         return
     assert answer.status == 404, answer.text
@@ -38,7 +40,9 @@ async def test_acp_get_defaults(client):
 async def test_acp_graphql_defaults(client):
     result = await client.graphql(GET_QUERY)
     assert result["data"]["acpConfig"] == {
-        "activeProviderId": None, "activeSkillNames": [], "allowedTools": []
+        "activeProviderId": None,
+        "activeSkillNames": [],
+        "allowedTools": [],
     }
 
 

@@ -62,8 +62,13 @@ async def test_graphql_platform_create_duplicate(client):
     await create(client, name="dup")
     result = await client.graphql(
         CREATE,
-        {"input": {"name": "dup", "platformType": "telegram",
-                   "config": VALID_CONFIGS["telegram"][0]}},
+        {
+            "input": {
+                "name": "dup",
+                "platformType": "telegram",
+                "config": VALID_CONFIGS["telegram"][0],
+            }
+        },
     )
     assert error_code(result) == "CONFLICT"
 

@@ -122,8 +122,8 @@ async def test_platform_create_invalid_secret_not_echoed(client):
 async def test_platform_create_duplicate_name(client):
     await create(client, name="dup")
     answer = await client.post(
-        "/api/platforms", {"name": "dup", "platform_type": "onebot",
-                           "config": VALID_CONFIGS["onebot"][0]}
+        "/api/platforms",
+        {"name": "dup", "platform_type": "onebot", "config": VALID_CONFIGS["onebot"][0]},
     )
     assert answer.status == 409
     assert "dup" in answer.json["error"]
@@ -172,7 +172,9 @@ async def test_platform_put_partial_keeps_secret(client, server):
 
 async def test_platform_put_without_config_keeps_config(client, server):
     platform = await create(client)
-    answer = await client.put(f"/api/platforms/{platform['id']}", {"name": "renamed", "enabled": True})
+    answer = await client.put(
+        f"/api/platforms/{platform['id']}", {"name": "renamed", "enabled": True}
+    )
     assert answer.status == 200
     assert answer.json["name"] == "renamed"
     assert answer.json["enabled"] is True
@@ -207,7 +209,9 @@ async def test_platform_put_new_secret(client, server):
 
 
 async def test_platform_put_null_restores_default(client):
-    platform = await create(client, config={"bot_token": TELEGRAM_TOKEN, "api_base": "http://127.0.0.1:9"})
+    platform = await create(
+        client, config={"bot_token": TELEGRAM_TOKEN, "api_base": "http://127.0.0.1:9"}
+    )
     answer = await client.put(f"/api/platforms/{platform['id']}", {"config": {"api_base": None}})
     assert answer.status == 200
     assert answer.json["config"]["api_base"] == "https://api.telegram.org"
@@ -238,15 +242,21 @@ async def test_platform_put_invalid_config(client):
 
 async def test_platform_put_invalid_leaves_stored(client):
     platform = await create(client)
-    await client.put(f"/api/platforms/{platform['id']}", {"name": "new", "config": {"api_base": "x"}})
+    await client.put(
+        f"/api/platforms/{platform['id']}", {"name": "new", "config": {"api_base": "x"}}
+    )
     answer = await client.get(f"/api/platforms/{platform['id']}")
     assert answer.json == platform
 
 
 @pytest.mark.parametrize(
     ("body", "field"),
-    [({"name": ""}, "name"), ({"platform_type": "irc"}, "platform_type"),
-     ({"enabled": "maybe"}, "enabled"), ({"config": "x"}, "config")],
+    [
+        ({"name": ""}, "name"),
+        ({"platform_type": "irc"}, "platform_type"),
+        ({"enabled": "maybe"}, "enabled"),
+        ({"config": "x"}, "config"),
+    ],
 )
 async def test_platform_put_invalid_field(client, body, field):
     platform = await create(client)
