@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +57,7 @@ def _used_fragments(operation, fragments: dict[str, FragmentDefinitionNode]) -> 
     return [used[name] for name in sorted(used)]
 
 
+@functools.lru_cache(maxsize=8)
 def load_operations(schema, directory: Path = OPERATIONS_DIR) -> dict[str, Operation]:
     """Parse every `.graphql` file, pair each operation with its fragments, validate each."""
     definitions = []

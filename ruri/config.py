@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     max_query_aliases: int = 20
     max_query_tokens: int = 4000
 
+    # Password hashing cost (Argon2id); verifying uses the cost stored in each hash.
+    password_hash_time_cost: int = Field(default=3, ge=1)
+    password_hash_memory_kib: int = Field(default=65536, ge=8)
+
     # Sessions and login throttling.
     session_hours: float = 24.0
     remember_me_days: float = 30.0

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -25,6 +27,8 @@ from schema.chat import ChatMutation, ChatQuery, ChatSubscription
 from schema.conversations import ConversationMutation, ConversationQuery
 from schema.errors import ErrorCodes
 from schema.guard import SessionGuard
+from schema.loaders import RequestLoaders
+from schema.logs import LogQuery, LogSubscription
 from schema.mcp import McpMutation, McpQuery
 from schema.platforms import PlatformMutation, PlatformQuery
 from schema.providers import ProviderMutation, ProviderQuery
@@ -44,13 +48,15 @@ QUERY_TYPES += [ToolQuery]
 # Skills.
 QUERY_TYPES += [SkillQuery]
 MUTATION_TYPES += [SkillMutation]
-# Streamed chat runs and the agent status.
-QUERY_TYPES += [AgentQuery]
-SUBSCRIPTION_TYPES += [ChatSubscription, AgentSubscription]
-
+# The live server log.
+QUERY_TYPES += [LogQuery]
+SUBSCRIPTION_TYPES += [LogSubscription]
 # MCP server settings.
 QUERY_TYPES += [McpQuery]
 MUTATION_TYPES += [McpMutation]
+# Streamed chat runs and the agent status.
+QUERY_TYPES += [AgentQuery]
+SUBSCRIPTION_TYPES += [ChatSubscription, AgentSubscription]
 
 
 class RuriSchema(strawberry.Schema):
@@ -63,9 +69,21 @@ class RuriSchema(strawberry.Schema):
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
+    """Return the schema for these limits; servers in one process share it (tests start many)."""
+    return _build_schema(settings.max_query_depth, settings.max_query_aliases, settings.max_query_tokens)
+
+
+@functools.lru_cache(maxsize=8)
+def _build_schema(max_query_depth: int, max_query_aliases: int, max_query_tokens: int) -> strawberry.Schema:
     query = merge_types("Query", tuple(QUERY_TYPES))
     mutation = merge_types("Mutation", tuple(MUTATION_TYPES))
     subscription = merge_types("Subscription", tuple(SUBSCRIPTION_TYPES)) if SUBSCRIPTION_TYPES else None
+    # The rule classes are built once: ValidationCache keys on them, so new classes per request
+    # would make every request a cache miss.
+    limit_rules = [
+        *QueryDepthLimiter(max_depth=max_query_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=max_query_aliases).validation_rules,
+    ]
     return RuriSchema(
         query=query,
         mutation=mutation,
@@ -73,10 +91,10 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         extensions=[
             ErrorCodes,
             SessionGuard,
+            RequestLoaders,
             lambda: ParserCache(maxsize=512),
             lambda: ValidationCache(maxsize=512),
-            lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-            lambda: MaxAliasesLimiter(max_alias_count=settings.max_query_aliases),
-            lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
+            lambda: AddValidationRules(limit_rules),
+            lambda: MaxTokensLimiter(max_token_count=max_query_tokens),
         ],
     )

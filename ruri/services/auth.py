@@ -30,7 +30,6 @@ DEFAULT_USERNAME = "ruri"
 DEFAULT_PASSWORD = "ruri"
 MIN_PASSWORD_LENGTH = 8
 
-_hasher = PasswordHasher()
 
 
 @dataclass(frozen=True)
@@ -62,6 +61,10 @@ class ChangeUsernameInput(BaseModel):
     new_username: IdentifierText = Field(max_length=64)
 
 
+# Verification reads the cost parameters from the stored hash, so one verifier serves all.
+_VERIFIER = PasswordHasher()
+
+
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -80,7 +83,7 @@ async def _delete_sessions(session, *conditions) -> list[str]:
 
 def _verify_password(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash, password)
+        return _VERIFIER.verify(password_hash, password)
     except (VerifyMismatchError, InvalidHashError):
         return False
 
@@ -92,7 +95,12 @@ class AuthService:
         self.throttle = LoginThrottle(settings.login_max_failures, settings.login_window_seconds)
         # A hash to verify against when the username is unknown, so that both failures cost
         # the same time and cannot be told apart.
-        self._dummy_hash = _hasher.hash(secrets.token_hex(8))
+        # Argon2id with the library's defaults unless settings lower the cost (the tests do).
+        self._hasher = PasswordHasher(
+            time_cost=settings.password_hash_time_cost,
+            memory_cost=settings.password_hash_memory_kib,
+        )
+        self._dummy_hash = self._hasher.hash(secrets.token_hex(8))
         # Called on the event loop with the ids of sessions that ended (logout, password
         # change, expiry), so that open WebSockets of those sessions close.
         self.session_listeners: list[Callable[[list[str]], None]] = []
@@ -114,7 +122,7 @@ class AuthService:
             session.add(
                 UserRow(
                     username=DEFAULT_USERNAME,
-                    password_hash=_hasher.hash(DEFAULT_PASSWORD),
+                    password_hash=self._hasher.hash(DEFAULT_PASSWORD),
                     must_change_password=True,
                 )
             )
@@ -198,7 +206,7 @@ class AuthService:
             row = await session.get(UserRow, user_id)
             if row is None or not _verify_password(row.password_hash, payload.old_password):
                 raise BadRequest("Invalid field 'old_password': does not match", field="old_password")
-            row.password_hash = _hasher.hash(payload.new_password)
+            row.password_hash = self._hasher.hash(payload.new_password)
             row.must_change_password = False
             row.updated_at = utcnow()
             ended = await _delete_sessions(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,7 @@ from aiohttp import web
 
 from ruri.app import create_app
 from ruri.config import Settings
+from ruri.db.migrate import upgrade_to_head
 from ruri.services.container import Services
 from schema.view import SERVICES_KEY
 
@@ -27,9 +30,29 @@ class Answer:
         return json.loads(self.text) if self.text else None
 
 
+# Cheap password hashing: real Argon2id, but with a cost that suits hundreds of test servers.
+TEST_SETTINGS = {"password_hash_time_cost": 1, "password_hash_memory_kib": 256}
+
+_template_db: Path | None = None
+
+
+async def template_database() -> Path:
+    """Return a migrated and seeded SQLite file, made once per test run and copied per server."""
+    global _template_db
+    if _template_db is None:
+        settings = Settings(data_dir=Path(tempfile.mkdtemp(prefix="ruri-template-")), **TEST_SETTINGS)
+        services = Services.build(settings)
+        settings.resolved_data_dir.mkdir(parents=True, exist_ok=True)
+        await upgrade_to_head(services.engine)
+        await services.auth.seed_default_user()
+        await services.aclose()
+        _template_db = settings.resolved_data_dir / "ruri.db"
+    return _template_db
+
+
 class RuriServer:
     def __init__(self, data_dir: Path, **overrides: Any) -> None:
-        self.settings = Settings(data_dir=data_dir, port=0, **overrides)
+        self.settings = Settings(data_dir=data_dir, port=0, **{**TEST_SETTINGS, **overrides})
         self.app: web.Application | None = None
         self._runner: web.AppRunner | None = None
         self.url = ""
@@ -39,6 +62,10 @@ class RuriServer:
         return self.app[SERVICES_KEY]
 
     async def start(self) -> RuriServer:
+        database = self.settings.resolved_data_dir / "ruri.db"
+        if not self.settings.database_url and not database.exists():
+            database.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(await template_database(), database)
         self.app = create_app(self.settings)
         self._runner = web.AppRunner(self.app, access_log=None)
         await self._runner.setup()
