@@ -33,7 +33,8 @@ def setup_rest(app: web.Application, schema, routes: list[Route] = ROUTES) -> No
             raise ValueError(f"Route {route.method} {route.path} names unknown operation {route.operation}")
         upload_reader = read_upload if route.upload_var else None
         handler = RouteHandler(schema, route, operations[route.operation], upload_reader)
-        app.router.add_route(route.method, route.path, handler, name=route.operation)
+        # A bound coroutine method, because aiohttp deprecates plain callables as handlers.
+        app.router.add_route(route.method, route.path, handler.handle, name=route.operation)
 
     document = build_openapi(routes, operations, schema._schema)
 
@@ -41,13 +42,16 @@ def setup_rest(app: web.Application, schema, routes: list[Route] = ROUTES) -> No
         return json_response(document)
 
     app.router.add_get(f"{API_PREFIX}/openapi.json", openapi)
-    # Unknown paths and wrong methods raise in aiohttp's router; the middleware answers JSON.
-    app.middlewares.append(api_errors)
 
 
 @web.middleware
 async def api_errors(request: web.Request, handler) -> web.StreamResponse:
-    """Give every failure under `/api` the `{"error": ...}` body, whatever raised it."""
+    """Give every failure under `/api` the `{"error": ...}` body, whatever raised it.
+
+    `create_app` lists this middleware before the request checks, so their rejections (a
+    cross-site write, for example) get the JSON body too. Unknown paths and wrong methods raise
+    in aiohttp's router and arrive here as `HTTPException`.
+    """
     if not request.path.startswith(API_PREFIX + "/") and request.path != API_PREFIX:
         return await handler(request)
     try:

@@ -11,6 +11,7 @@ from aiohttp import web
 
 import web as web_ui
 from rest_compat import setup_rest
+from rest_compat.setup import api_errors
 from ruri.config import Settings
 from ruri.db.migrate import upgrade_to_head
 from ruri.http.security import reject_cross_site_writes, security_headers
@@ -64,7 +65,7 @@ def create_app(settings: Settings) -> web.Application:
     prepare_data_dir(settings)
     app = web.Application(
         client_max_size=settings.max_body_bytes,
-        middlewares=[security_headers, reject_cross_site_writes],
+        middlewares=[security_headers, api_errors, reject_cross_site_writes],
     )
     services = Services.build(settings)
     app[SERVICES_KEY] = services

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import logging
+import signal
 import sys
 
 from aiohttp import web
@@ -86,8 +89,30 @@ def main(argv: list[str] | None = None) -> None:
     from ruri.app import create_app
 
     app = create_app(settings)
-    logger.info(
-        "Ruri %s listening on http://%s:%d (data in %s)",
-        ruri.__version__, settings.bind_host, settings.port, settings.resolved_data_dir,
-    )
-    web.run_app(app, host=settings.bind_host, port=settings.port, print=None, access_log=None)
+    asyncio.run(serve(app, settings))
+
+
+async def serve(app: web.Application, settings: Settings) -> None:
+    """Serve until SIGINT or SIGTERM, then shut down cleanly.
+
+    The "listening" line is logged only once the socket is bound, so scripts can wait for it.
+    """
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(signum, stop.set)
+    try:
+        site = web.TCPSite(runner, settings.bind_host, settings.port)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1] if site._server else settings.port
+        logger.info(
+            "Ruri %s listening on http://%s:%d (data in %s)",
+            ruri.__version__, settings.bind_host, port, settings.resolved_data_dir,
+        )
+        await stop.wait()
+        logger.info("Stopping on signal")
+    finally:
+        await runner.cleanup()

@@ -9,7 +9,7 @@ from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ruri.db.models import ConversationRow, MessageRow
@@ -139,7 +139,7 @@ class ConversationService:
                 )
             )
         statement = (
-            statement.order_by(ConversationRow.updated_at.desc(), ConversationRow.id)
+            statement.order_by(ConversationRow.updated_at.desc(), ConversationRow.id.desc())
             .limit(query.limit)
             .offset(query.offset)
         )
@@ -268,9 +268,26 @@ class ConversationService:
             )
             return [message_data(row) for row in rows]
 
-    async def total_messages(self) -> int:
-        from sqlalchemy import func
+    async def last_messages(self, conversation_ids: list[str]) -> list[MessageData | None]:
+        """Return the newest message of each conversation (None when empty), in one query."""
+        newest_first = func.row_number().over(
+            partition_by=MessageRow.conversation_id,
+            order_by=(MessageRow.created_at.desc(), MessageRow.seq.desc()),
+        )
+        ranked = (
+            select(MessageRow.seq, newest_first.label("position"))
+            .where(MessageRow.conversation_id.in_(conversation_ids))
+            .subquery()
+        )
+        statement = select(MessageRow).join(ranked, ranked.c.seq == MessageRow.seq).where(
+            ranked.c.position == 1
+        )
+        async with self._db() as session:
+            rows = await session.scalars(statement)
+            by_conversation = {row.conversation_id: message_data(row) for row in rows}
+        return [by_conversation.get(key) for key in conversation_ids]
 
+    async def total_messages(self) -> int:
         async with self._db() as session:
             return await session.scalar(select(func.coalesce(func.sum(ConversationRow.message_count), 0)))
 

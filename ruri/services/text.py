@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import BeforeValidator
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -29,5 +29,13 @@ def check_identifier_text(value: str) -> str:
     return value
 
 
-FreeText = Annotated[str, AfterValidator(clean_free_text)]
-IdentifierText = Annotated[str, AfterValidator(check_identifier_text)]
+def _before(check):
+    # Runs before pydantic's own `str` check, which rejects lone surrogates outright.
+    def validate(value):
+        return check(value) if isinstance(value, str) else value
+
+    return BeforeValidator(validate)
+
+
+FreeText = Annotated[str, _before(clean_free_text)]
+IdentifierText = Annotated[str, _before(check_identifier_text)]
