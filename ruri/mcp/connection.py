@@ -12,10 +12,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
-from typing import Any
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import IO, Any
 
 import anyio
 import httpx2
@@ -29,11 +28,13 @@ from mcp.shared.exceptions import MCPError
 
 from ruri.agent.tools import ToolFailed
 from ruri.mcp.models import McpServerConfig
+from ruri.mcp.stderr import StderrLines, captured_stderr
 
 logger = logging.getLogger(__name__)
 
-# Seconds `stop` waits for the task to close the session (the SDK's stdio shutdown alone may take
-# up to about 6 seconds for a server that ignores the end of its input) before it cancels the task.
+# Seconds `stop` waits for the task to close the session before it cancels the task. The stdio
+# shutdown of mcp 2.3.0 alone may take 6 seconds for a server that ignores the end of its input
+# (2 s after closing stdin, 2 s after SIGTERM, 2 s after SIGKILL).
 STOP_TIMEOUT_SECONDS = 10.0
 # Guard against a server that pages its tool list forever.
 MAX_TOOL_PAGES = 100
@@ -73,14 +74,13 @@ async def _streamable_http(url: str, headers: dict[str, str]) -> AsyncIterator[A
             yield streams
 
 
-def open_transport(config: McpServerConfig) -> Any:
+def open_transport(config: McpServerConfig, errlog: IO[str] | None = None) -> Any:
     """Return the SDK transport (an async context manager) for a server's settings."""
     if config.transport == "stdio":
         parameters = StdioServerParameters(
             command=config.command or "", args=list(config.args), env=config.env or None
         )
-        # The server's stderr goes to ours, as MCP hosts usually do.
-        return stdio_client(parameters, errlog=sys.stderr)
+        return stdio_client(parameters, errlog=errlog)
     if config.transport == "sse":
         return sse_client(config.url or "", headers=config.headers or None)
     return _streamable_http(config.url or "", config.headers)
@@ -103,6 +103,7 @@ class McpConnection:
         self._call_timeout = call_timeout
         self._on_change = on_change
         self._client: Client | None = None
+        self._stderr: StderrLines | None = None
         # Grows by one per ready session, so concurrent callers reconnect only once per drop.
         self._generation = 0
         self._wake = asyncio.Event()
@@ -183,8 +184,16 @@ class McpConnection:
 
     async def _serve_session(self) -> None:
         name = self.config.name
+        async with AsyncExitStack() as stack:
+            errlog = None
+            if self.config.transport == "stdio":
+                errlog, self._stderr = await stack.enter_async_context(captured_stderr(name))
+            await self._serve_client(open_transport(self.config, errlog))
+
+    async def _serve_client(self, transport: Any) -> None:
+        name = self.config.name
         with anyio.CancelScope(deadline=anyio.current_time() + self._connect_timeout) as scope:
-            async with Client(open_transport(self.config), cache=None) as client:
+            async with Client(transport, cache=None) as client:
                 tools = await _list_tools(client)
                 # Connected: from here on the session lives until stop or reconnect.
                 scope.deadline = math.inf
@@ -197,12 +206,14 @@ class McpConnection:
                 self._closing = True
                 self._client = None
         if scope.cancelled_caught:
-            raise TimeoutError(f"connecting took longer than {self._connect_timeout:g} seconds")
+            raise TimeoutError(f"connecting timed out after {self._connect_timeout:g} seconds")
 
     async def _fail(self, exc: BaseException) -> None:
         self._client = None
         self.tools = []
         message = describe_error(exc)
+        if self._stderr is not None and self._stderr.last_lines:
+            message = f"{message} (stderr: {self._stderr.summary()})"
         logger.warning("MCP server %s failed: %s", self.config.name, message)
         # TODO: retry failed servers with a backoff. Until then a server stays in `error` until it
         # is updated or enabled again.

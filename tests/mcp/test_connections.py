@@ -101,6 +101,14 @@ async def test_bad_command_gives_error(client, server):
     assert good_data.status.state == "ready"
 
 
+async def test_crashing_server_error_shows_stderr(client, server):
+    crashing = stdio_body("crashing", args=["-c", "import sys; sys.exit('missing API key')"])
+    created = await create(client, crashing)
+    data = await settled(server, created["id"])
+    assert data.status.state == "error"
+    assert "missing API key" in data.status.error
+
+
 async def test_bad_command_keeps_other_tools(client, server):
     good = await create(client, stdio_body("good"))
     bad = await create(client, stdio_body("bad", command="/nonexistent/mcp-server-binary"))
@@ -187,4 +195,4 @@ async def test_silent_server_times_out(make_server, make_client):
     created = await create(client, silent)
     data = await settled(server, created["id"])
     assert data.status.state == "error"
-    assert "longer than 2 seconds" in data.status.error
+    assert "timed out after 2 seconds" in data.status.error
