@@ -1,8 +1,8 @@
-"""`WS /api/ws/logs`: the `logs` subscription as one JSON text frame per record.
+"""`WS /api/ws/logs`: the log subscription as one JSON text frame per record.
 
-The route only adapts: it runs the fixed `Logs` operation through `schema.subscribe` with the
-same context as every other route, so filtering, buffering and backpressure are the log
-service's. A notice that records were dropped becomes `{"type": "missed", "count": N, ...}`.
+The route only adapts: it runs the fixed `Logs` operation (the `logBatches` form of the `logs`
+subscription) through `schema.subscribe` with the same context as every other route, so
+filtering, buffering and backpressure are the log service's. A notice that records were dropped becomes `{"type": "missed", "count": N, ...}`.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ class LogsSocket:
         context = await context_for_request(request)
         params = {key: request.query[key] for key in ("level", "since") if key in request.query}
         try:
-            check_root_field(context, "logs")
+            check_root_field(context, "logBatches")
             parsed = context.services.logs.parse_follow(params)
         except RuriError as exc:
             return error_response(exc.http_status, exc.message)
@@ -108,7 +108,8 @@ class LogsSocket:
             if result.errors:
                 await self._fail(socket, result.errors)
                 return
-            await socket.send_str(json_dumps(frame_for(result.data["logs"])))
+            for record in result.data["logBatches"]:
+                await socket.send_str(json_dumps(frame_for(record)))
 
     async def _fail(self, socket: web.WebSocketResponse, errors) -> None:
         message = errors[0].message if errors else "The log stream failed"

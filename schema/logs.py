@@ -82,3 +82,20 @@ class LogSubscription:
         context.require_user()
         async for record in context.services.logs.follow(args_dict(level=level, since=since)):
             yield LogRecord.from_data(record)
+
+    @strawberry.subscription(
+        description="The `logs` stream in lists of the records that were ready together: the "
+        "same records, filters and dropped-records notices, with one result per list. "
+        "`WS /api/ws/logs` reads this field."
+    )
+    async def log_batches(
+        self,
+        info: Info,
+        level: str | None = strawberry.UNSET,
+        since: int | None = strawberry.UNSET,
+    ) -> AsyncGenerator[list[LogRecord], None]:
+        context = ctx(info)
+        context.require_user()
+        follow = context.services.logs.follow_batches(args_dict(level=level, since=since))
+        async for batch in follow:
+            yield [LogRecord.from_data(record) for record in batch]

@@ -92,7 +92,32 @@ async def test_stalled_subscriber_leaves_others_whole():
         hub.publish("info", f"record {index}", NOW, "tests.hub")
         received.extend(await reader.next_batch())
     assert [record.id for record in received] == list(range(1, 26))
-    assert stalled.dropped_total == 15
+    assert stalled.pending() == 25
+
+
+async def test_stalled_subscriber_counts_dropped():
+    hub = LogHub(buffer_size=100, subscriber_queue=10)
+    _, subscriber = hub.subscribe(0, since=None)
+    publish(hub, 25)
+    await subscriber.next_batch()
+    assert subscriber.dropped_total == 15
+
+
+async def test_stalled_subscriber_behind_ring():
+    hub = LogHub(buffer_size=20, subscriber_queue=10)
+    _, subscriber = hub.subscribe(0, since=None)
+    publish(hub, 50)
+    batch = await subscriber.next_batch()
+    assert (batch[0].dropped, [record.id for record in batch[1:]]) == (40, list(range(41, 51)))
+
+
+async def test_dropped_notice_counts_only_its_level():
+    hub = LogHub(buffer_size=100, subscriber_queue=10)
+    _, subscriber = hub.subscribe(logging.WARNING, since=None)
+    publish(hub, 30, "info")
+    publish(hub, 12, "warning")
+    batch = await subscriber.next_batch()
+    assert batch[0].dropped == 2
 
 
 async def test_subscriber_wakes_on_publish():
