@@ -13,6 +13,7 @@ from rest_compat.operations import load_operations
 from rest_compat.responses import error_response, json_response
 from rest_compat.routes import ROUTES, Route
 from rest_compat.uploads import read_upload
+from rest_compat.ws_logs import setup_logs_socket
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +38,8 @@ def setup_rest(app: web.Application, schema, routes: list[Route] = ROUTES) -> No
         app.router.add_route(route.method, route.path, handler.handle, name=route.operation)
 
     document = build_openapi(routes, operations, schema._schema)
+    # WS /api/ws/logs adapts the `logs` subscription; it is not a row of the route table.
+    setup_logs_socket(app, schema, operations, document)
 
     async def openapi(_request: web.Request) -> web.Response:
         return json_response(document)

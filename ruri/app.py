@@ -15,6 +15,7 @@ from rest_compat.setup import api_errors
 from ruri.config import Settings
 from ruri.db.migrate import upgrade_to_head
 from ruri.http.security import reject_cross_site_writes, security_headers
+from ruri.logs.context import request_id_middleware
 from ruri.services.container import Services
 from schema import build_schema
 from schema.view import SERVICES_KEY, RuriGraphQLView
@@ -48,6 +49,19 @@ async def _services_context(app: web.Application):
     await services.aclose()
 
 
+async def _live_log_context(app: web.Application):
+    """Feed the live log from the root logger while the app runs, on the app's loop."""
+    logs = app[SERVICES_KEY].logs
+    logs.install(asyncio.get_running_loop())
+    yield
+    logs.uninstall()
+
+
+async def _close_sockets(app: web.Application) -> None:
+    # Open WebSockets would otherwise hold the shutdown until aiohttp's timeout.
+    await app[SERVICES_KEY].sockets.close_all()
+
+
 async def _remove_expired_sessions(services: Services) -> None:
     while True:
         await asyncio.sleep(SESSION_CLEANUP_SECONDS)
@@ -65,11 +79,13 @@ def create_app(settings: Settings) -> web.Application:
     prepare_data_dir(settings)
     app = web.Application(
         client_max_size=settings.max_body_bytes,
-        middlewares=[security_headers, api_errors, reject_cross_site_writes],
+        middlewares=[request_id_middleware, security_headers, api_errors, reject_cross_site_writes],
     )
     services = Services.build(settings)
     app[SERVICES_KEY] = services
+    app.cleanup_ctx.append(_live_log_context)
     app.cleanup_ctx.append(_services_context)
+    app.on_shutdown.append(_close_sockets)
 
     schema = build_schema(settings)
     view = RuriGraphQLView(schema, services)

@@ -11,6 +11,8 @@ from ruri.agent.builtin import BuiltinTools
 from ruri.agent.registry import ToolRegistry
 from ruri.config import Settings
 from ruri.db.engine import create_engine, create_session_factory
+from ruri.http.sockets import SocketRegistry
+from ruri.logs import LogService
 from ruri.mcp import McpService
 from ruri.platforms import PlatformService
 from ruri.providers.openai_compatible import ModelClients
@@ -38,6 +40,9 @@ class Services:
     tools: ToolRegistry
     acp_config: AcpConfigService
     platforms: PlatformService
+    # The live log, and the open WebSockets that close when their session ends.
+    logs: LogService
+    sockets: SocketRegistry
     skills: SkillService
     # MCP server settings and their live connections.
     mcp: McpService
@@ -72,6 +77,8 @@ class Services:
                 lambda: getattr(services, "skills", None),
             ),
             platforms=PlatformService(db),
+            logs=LogService(settings),
+            sockets=SocketRegistry(),
             skills=skills,
             mcp=McpService(db, settings),
         )
@@ -79,6 +86,7 @@ class Services:
         status = getattr(services, "status", None)
         if status is not None:
             skills.listeners.append(status.changed)
+        services.auth.session_listeners.append(services.sockets.sessions_ended)
         # Adds the MCP tool source after the skills source, and reports state changes to the status.
         services.mcp.attach(services)
         return services
