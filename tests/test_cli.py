@@ -28,9 +28,10 @@ def run_help(*command: str) -> str:
 @pytest.mark.parametrize("flag", FLAGS)
 def test_help_explains_flag(flag):
     output = run_help(sys.executable, "-m", "ruri")
-    line = next(line for line in output.splitlines() if line.strip().startswith(flag))
-    assert len(output.split(flag, 2)[-1].strip()) > 10
-    assert line
+    environment_name = "RURI_" + flag.removeprefix("--").upper().replace("-", "_")
+    assert flag in output
+    # Each flag's help names the environment variable that sets it, so it has its own text.
+    assert environment_name in output
 
 
 def test_console_script_help():
