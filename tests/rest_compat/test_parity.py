@@ -17,7 +17,7 @@ from rest_compat.routes import ROUTES, Route
 
 REST, GRAPHQL = 0, 1
 PARITY_TAGS = {"auth", "providers", "conversations"}
-# Routes whose answer is about cookies, which GraphQL over HTTP sets the same way but JSON cannot show.
+# Routes whose point is the session cookie, which a JSON body comparison cannot check.
 SKIPPED_OPERATIONS = {"Login", "Logout"}
 VOLATILE = "<differs per call>"
 

@@ -366,3 +366,17 @@ async def test_nested_last_message_over_graphql(client):
     item = result["data"]["conversations"][0]
     assert item["lastMessage"]["content"] == "last"
     assert item["lastMessage"]["conversation"]["id"] == created["id"]
+
+
+async def test_unicode_survives_provider_name(client):
+    body = {"name": UNICODE_TEXT, "api_url": "http://127.0.0.1:9/v1", "model": UNICODE_TEXT}
+    created = (await client.post("/api/providers", body)).json
+    fetched = (await client.get(f"/api/providers/{created['id']}")).json
+    assert fetched["name"] == UNICODE_TEXT
+    assert fetched["model"] == UNICODE_TEXT
+
+
+async def test_unicode_survives_username(client):
+    answer = await client.put("/api/auth/username", {"new_username": UNICODE_TEXT})
+    assert answer.json["username"] == UNICODE_TEXT
+    assert (await client.get("/api/auth/me")).json["username"] == UNICODE_TEXT
