@@ -57,6 +57,8 @@ class Settings(BaseSettings):
 
     # MCP servers: seconds a connection may take to start, initialize and list its tools.
     mcp_connect_timeout_seconds: float = Field(default=15.0, gt=0)
+    # Seconds between tool listings that check a ready MCP session is alive and pick up new tools.
+    mcp_check_interval_seconds: float = Field(default=30.0, gt=0)
 
     # Live logs.
     log_buffer_size: int = Field(default=5000, ge=10)

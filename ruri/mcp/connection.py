@@ -35,7 +35,9 @@ logger = logging.getLogger(__name__)
 # Seconds `stop` waits for the task to close the session before it cancels the task. The stdio
 # shutdown of mcp 2.3.0 alone may take 6 seconds for a server that ignores the end of its input
 # (2 s after closing stdin, 2 s after SIGTERM, 2 s after SIGKILL).
-STOP_TIMEOUT_SECONDS = 10.0
+STOP_TIMEOUT_SECONDS = 15.0
+# Seconds a periodic tool listing may take before the session counts as dead.
+CHECK_TIMEOUT_SECONDS = 10.0
 # Guard against a server that pages its tool list forever.
 MAX_TOOL_PAGES = 100
 
@@ -93,6 +95,7 @@ class McpConnection:
         *,
         connect_timeout: float,
         call_timeout: float,
+        check_interval: float,
         on_change: Callable[[], Awaitable[None]],
     ) -> None:
         self.config = config
@@ -101,11 +104,12 @@ class McpConnection:
         self.tools: list[mcp_types.Tool] = []
         self._connect_timeout = connect_timeout
         self._call_timeout = call_timeout
+        self._check_interval = check_interval
         self._on_change = on_change
         self._client: Client | None = None
         self._stderr: StderrLines | None = None
         # Grows by one per ready session, so concurrent callers reconnect only once per drop.
-        self._generation = 0
+        self.generation = 0
         self._wake = asyncio.Event()
         self._settled = asyncio.Event()
         self._stopping = False
@@ -152,10 +156,10 @@ class McpConnection:
         if self.state != "ready" or self._client is None:
             detail = f": {self.error}" if self.error else ""
             raise ToolFailed(f"MCP server '{self.config.name}' is not connected ({self.state}{detail})")
-        return self._client, self._generation
+        return self._client, self.generation
 
     async def _reconnect(self, generation: int) -> None:
-        if generation == self._generation and not self._restart_requested:
+        if generation == self.generation and not self._restart_requested:
             self._restart_requested = True
             self._settled.clear()
             self._wake.set()
@@ -198,15 +202,45 @@ class McpConnection:
                 # Connected: from here on the session lives until stop or reconnect.
                 scope.deadline = math.inf
                 self._client = client
-                self._generation += 1
+                self.generation += 1
                 self.tools = tools
                 logger.info("MCP server %s ready with %d tools", name, len(tools))
                 await self._set_state("ready")
-                await self._wake.wait()
+                await self._watch(client)
                 self._closing = True
                 self._client = None
         if scope.cancelled_caught:
             raise TimeoutError(f"connecting timed out after {self._connect_timeout:g} seconds")
+
+    async def _watch(self, client: Client) -> None:
+        """Wait for stop or reconnect, listing the tools now and then to notice a dead session.
+
+        The check is a tool listing because `ping` is gone from protocol 2026-07-28 (mcp 2.3.0
+        warns so and only sends it in legacy mode). The listing also picks up changed tools.
+        """
+        while True:
+            try:
+                await asyncio.wait_for(self._wake.wait(), self._check_interval)
+                return
+            except asyncio.TimeoutError:
+                pass
+            try:
+                with anyio.fail_after(CHECK_TIMEOUT_SECONDS):
+                    tools = await _list_tools(client)
+            except Exception as exc:
+                if not (is_dropped_session(exc) or isinstance(exc, TimeoutError)):
+                    logger.warning("MCP server %s: listing its tools failed: %s",
+                                   self.config.name, describe_error(exc))
+                    continue
+                logger.warning("MCP server %s dropped the session (%s); reconnecting",
+                               self.config.name, describe_error(exc))
+                self._restart_requested = True
+                self._settled.clear()
+                return
+            if tools != self.tools:
+                logger.info("MCP server %s now offers %d tools", self.config.name, len(tools))
+                self.tools = tools
+                await self._set_state("ready")
 
     async def _fail(self, exc: BaseException) -> None:
         self._client = None

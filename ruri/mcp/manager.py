@@ -30,6 +30,7 @@ class McpConnections:
                 config,
                 connect_timeout=self._settings.mcp_connect_timeout_seconds,
                 call_timeout=self._settings.tool_timeout_seconds,
+                check_interval=self._settings.mcp_check_interval_seconds,
                 on_change=self._on_change,
             )
             self._connections[config.id] = connection

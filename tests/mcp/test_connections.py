@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 
 import pytest
 
 from ruri.agent.tools import ToolContext, ToolFailed
-from tests.mcp.conftest import create, http_body, settled, stdio_body
+from tests.mcp.conftest import CONNECT_TIMEOUT, SETTLE_TIMEOUT, create, http_body, settled, stdio_body
 from tests.support.server import RuriServer
 
 SERVERS = "/api/mcp/servers"
@@ -169,6 +170,25 @@ async def test_killed_stdio_server_reconnects(client, server):
     assert await run_tool(server, "echo__echo", {"text": "again"}) == "again"
     second_pid = int(await run_tool(server, "echo__process_id", {}))
     assert second_pid != first_pid
+
+
+async def test_dead_server_noticed_without_call(make_server, make_client):
+    server = await make_server(mcp_connect_timeout_seconds=CONNECT_TIMEOUT,
+                               mcp_check_interval_seconds=0.2)
+    client = make_client(server.url)
+    await client.login()
+    created = await create(client, stdio_body())
+    await settled(server, created["id"])
+    connection = server.services.mcp.connections.get(created["id"])
+    first_pid = int(await run_tool(server, "echo__process_id", {}))
+    os.kill(first_pid, signal.SIGKILL)
+    # No event marks the reconnect, so poll the session count the periodic check raises.
+    async with asyncio.timeout(SETTLE_TIMEOUT):
+        while connection.generation < 2 or connection.state != "ready":
+            await asyncio.sleep(0.05)
+    second_pid = int(await run_tool(server, "echo__process_id", {}))
+    assert second_pid != first_pid
+    assert connection.generation == 2
 
 
 async def test_restart_connects_enabled_servers(make_server, make_client):
