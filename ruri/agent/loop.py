@@ -1,4 +1,4 @@
-"""The agent loop of one chat run: call the model, run the tools it asks for, repeat.
+"""The agent loop of one chat run: call the model, run the tools it requests, repeat.
 
 Each step streams one model answer. An answer with tool calls is stored with its calls, the
 calls run concurrently, their results are stored, and the next step sends the grown history.
@@ -71,6 +71,8 @@ class AgentLoop:
         self._calls_made: list[dict[str, Any]] = []
         self._call_keys: list[tuple[str, str]] = []
         self._usage: Usage | None = None
+        # Tools and system prompt looked up before the run began, used by the first step.
+        self._prepared: tuple[list[Tool], str] | None = None
 
     async def execute(self) -> None:
         """Run to the end and record the outcome on the run; nothing is raised."""
@@ -96,8 +98,9 @@ class AgentLoop:
     async def _steps(self) -> MessageData:
         max_steps = self._settings.agent_max_steps
         for _step in range(max_steps):
-            tools = await offered_tools(self._deps.registry, self._deps.skills, self._context.loaded_skills)
-            reply = await self._call_model(tools)
+            prepared, self._prepared = self._prepared, None
+            tools, system_prompt = prepared or await self.prepare_step()
+            reply = await self._call_model(tools, system_prompt)
             if not reply.tool_calls:
                 return await self._append(role="assistant", content=reply.content)
             await self._run_tools(reply, tools)
@@ -114,10 +117,27 @@ class AgentLoop:
             "Send another message to let me continue."
         )
 
-    async def _call_model(self, tools: list[Tool]) -> ModelReply:
+    async def prepare_step(self) -> tuple[list[Tool], str]:
+        """Look up the tools to offer and the system prompt for the next model call."""
+        # Independent lookups run together to keep the time to the first token short.
+        tools, system_prompt = await asyncio.gather(
+            offered_tools(self._deps.registry, self._deps.skills, self._context.loaded_skills),
+            self._system_prompt(),
+        )
+        return tools, system_prompt
+
+    async def prepare_first_step(self) -> None:
+        """Run `prepare_step` ahead of the run, while the caller stores the user message."""
+        self._prepared = await self.prepare_step()
+
+    def add_message(self, message: MessageData) -> None:
+        """Add a message stored outside the loop (the user message) to the history."""
+        self._history.append(message)
+
+    async def _call_model(self, tools: list[Tool], system_prompt: str) -> ModelReply:
         messages = to_model_messages(
             self._history,
-            await self._system_prompt(),
+            system_prompt,
             max_chars=self._settings.history_max_chars,
             tool_output_max_chars=self._settings.tool_output_max_chars,
         )
@@ -218,9 +238,9 @@ class AgentLoop:
         )
         self._emit(EventKind.final, message=message, usage=self._usage)
         logger.info(
-            "Answered in conversation %s with message %s (%s)",
-            self._run.conversation_id,
+            "Stored the final message %s in conversation %s (status %s)",
             message.id,
+            self._run.conversation_id,
             message.status,
         )
 

@@ -188,7 +188,7 @@ class ModelClients:
         """Run one streamed chat completion, passing each text piece to `on_text` on arrival.
 
         Tool-call arguments that arrive in pieces are joined. Cancelling the caller closes the
-        upstream HTTP response, so the provider sees the client go away.
+        upstream HTTP response, so the provider detects the closed connection.
         """
         request: dict[str, Any] = {
             "model": conn.model,

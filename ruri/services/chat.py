@@ -19,6 +19,7 @@ from ruri.agent.loop import AgentDeps, AgentLoop
 from ruri.agent.runs import ChatResult, ChatRun, RunManager
 from ruri.errors import NotFound
 from ruri.services.conversations import ConversationData
+from ruri.services.providers import ProviderConnection
 from ruri.services.text import FreeText
 from ruri.services.validation import parse_input
 
@@ -68,26 +69,33 @@ class ChatService:
         """Store the user message and start the run; the caller may follow its events."""
         payload = parse_input(ChatInput, data)
         services = self._services
-        conversation = await self._conversation(payload.conversation_id)
-        if payload.provider_id:
-            connection = await services.providers.connection(payload.provider_id)
-        else:
-            connection = await services.providers.active_connection()
+        conversation_id = payload.conversation_id
+        if not conversation_id:
+            conversation_id = (await services.conversations.web_conversation()).id
+        # Independent reads run together: each is a round trip to the database thread. An unknown
+        # conversation has an empty history; `append` below raises its 404.
+        connection, history = await asyncio.gather(
+            self._connection(payload.provider_id),
+            services.conversations.history(conversation_id),
+        )
 
-        run = self.runs.reserve(conversation.id, user_id)
+        run = self.runs.reserve(conversation_id, user_id)
+        loop = AgentLoop(self._deps(), run, connection, history)
         try:
-            user_message = await services.conversations.append(
-                conversation.id, role="user", content=payload.message
+            # The first step's tools and prompt are looked up while the user message is stored;
+            # the provider is called only after the store.
+            user_message, _ = await asyncio.gather(
+                services.conversations.append(conversation_id, role="user", content=payload.message),
+                loop.prepare_first_step(),
             )
-            history = await services.conversations.history(conversation.id)
         except BaseException:
             self.runs.release(run)
             raise
-        run.emit(ChatEvent(EventKind.user_message, conversation.id, message=user_message))
-        loop = AgentLoop(self._deps(), run, connection, history)
+        loop.add_message(user_message)
+        run.emit(ChatEvent(EventKind.user_message, conversation_id, message=user_message))
         await self.runs.launch(run, loop.execute)
         logger.info(
-            "Started a chat run in conversation %s with provider %s", conversation.id, connection.id
+            "Started a chat run in conversation %s with provider %s", conversation_id, connection.id
         )
         return run
 
@@ -119,6 +127,11 @@ class ChatService:
         if conversation_id:
             return await self._services.conversations.get(conversation_id)
         return await self._services.conversations.web_conversation()
+
+    async def _connection(self, provider_id: str | None) -> ProviderConnection:
+        if provider_id:
+            return await self._services.providers.connection(provider_id)
+        return await self._services.providers.active_connection()
 
     def _deps(self) -> AgentDeps:
         services = self._services
