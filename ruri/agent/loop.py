@@ -63,6 +63,8 @@ class AgentLoop:
         self._run = run
         self._connection = connection
         self._history = history
+        # NOTE: loaded skills last for this run only, so a skill's `allowed_tools` no longer narrows
+        # the offered tools in the next turn, although its instructions stay in the history.
         self._context = ToolContext(conversation_id=run.conversation_id)
         self._runner = ToolRunner(deps.settings.tool_timeout_seconds)
         # Text of the model answer in progress, and calls stored without their results yet.
