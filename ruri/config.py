@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     # MCP servers: seconds a connection may take to start, initialize and list its tools.
     mcp_connect_timeout_seconds: float = Field(default=15.0, gt=0)
     # Seconds between tool listings that check a ready MCP session is alive and pick up new tools.
+    # It is also the first retry delay of a failed server, which doubles up to 10 minutes.
     mcp_check_interval_seconds: float = Field(default=30.0, gt=0)
 
     # Live logs.

@@ -38,6 +38,8 @@ logger = logging.getLogger(__name__)
 STOP_TIMEOUT_SECONDS = 15.0
 # Seconds a periodic tool listing may take before the session counts as dead.
 CHECK_TIMEOUT_SECONDS = 10.0
+# The longest wait, in seconds, between attempts to connect a failing server.
+MAX_RETRY_DELAY_SECONDS = 600.0
 # Guard against a server that pages its tool list forever.
 MAX_TOOL_PAGES = 100
 
@@ -110,6 +112,8 @@ class McpConnection:
         self._stderr: StderrLines | None = None
         # Grows by one per ready session, so concurrent callers reconnect only once per drop.
         self.generation = 0
+        # Failed connection attempts since the last ready session; they set the retry delay.
+        self._failures = 0
         self._wake = asyncio.Event()
         self._settled = asyncio.Event()
         self._stopping = False
@@ -182,7 +186,7 @@ class McpConnection:
                                  self.config.name, describe_error(exc))
                     continue
                 await self._fail(exc)
-                await self._wake.wait()
+                await self._wait_before_retry()
         self._client = None
         logger.info("MCP server %s stopped", self.config.name)
 
@@ -203,6 +207,7 @@ class McpConnection:
                 scope.deadline = math.inf
                 self._client = client
                 self.generation += 1
+                self._failures = 0
                 self.tools = tools
                 logger.info("MCP server %s ready with %d tools", name, len(tools))
                 await self._set_state("ready")
@@ -249,9 +254,17 @@ class McpConnection:
         if self._stderr is not None and self._stderr.last_lines:
             message = f"{message} (stderr: {self._stderr.summary()})"
         logger.warning("MCP server %s failed: %s", self.config.name, message)
-        # TODO: retry failed servers with a backoff. Until then a server stays in `error` until it
-        # is updated or enabled again.
         await self._set_state("error", message)
+
+    async def _wait_before_retry(self) -> None:
+        """Wait for stop, reconnect or the retry delay, which doubles with each failure in a row."""
+        self._failures += 1
+        delay = min(self._check_interval * 2 ** (self._failures - 1), MAX_RETRY_DELAY_SECONDS)
+        logger.info("MCP server %s: next connection attempt in %gs", self.config.name, delay)
+        try:
+            await asyncio.wait_for(self._wake.wait(), delay)
+        except asyncio.TimeoutError:
+            pass
 
     async def _set_state(self, state: str, error: str | None = None) -> None:
         self.state = state

@@ -50,10 +50,11 @@ async def server(make_server) -> RuriServer:
 
 
 @asynccontextmanager
-async def serve_on_loopback(app) -> AsyncIterator[int]:
-    """Serve an ASGI app with uvicorn on a free 127.0.0.1 port; yield the port."""
+async def serve_on_loopback(app, port: int = 0) -> AsyncIterator[int]:
+    """Serve an ASGI app with uvicorn on 127.0.0.1 (a free port by default); yield the port."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
     config = uvicorn.Config(app, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve(sockets=[sock]), name="mcp-test-http-server")

@@ -5,11 +5,21 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 
 import pytest
 
 from ruri.agent.tools import ToolContext, ToolFailed
-from tests.mcp.conftest import CONNECT_TIMEOUT, SETTLE_TIMEOUT, create, http_body, settled, stdio_body
+from tests.mcp.conftest import (
+    CONNECT_TIMEOUT,
+    SETTLE_TIMEOUT,
+    create,
+    http_body,
+    serve_on_loopback,
+    settled,
+    stdio_body,
+)
+from tests.mcp.servers import echo_server
 from tests.support.server import RuriServer
 
 SERVERS = "/api/mcp/servers"
@@ -189,6 +199,30 @@ async def test_dead_server_noticed_without_call(make_server, make_client):
     second_pid = int(await run_tool(server, "echo__process_id", {}))
     assert second_pid != first_pid
     assert connection.generation == 2
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def test_failed_server_retried_later(make_server, make_client):
+    server = await make_server(mcp_connect_timeout_seconds=CONNECT_TIMEOUT,
+                               mcp_check_interval_seconds=0.2)
+    client = make_client(server.url)
+    await client.login()
+    port = free_port()
+    created = await create(client, http_body(f"http://127.0.0.1:{port}/mcp"))
+    data = await settled(server, created["id"])
+    assert data.status.state == "error"
+    connection = server.services.mcp.connections.get(created["id"])
+    async with serve_on_loopback(echo_server.http_app(), port):
+        # No event marks the retry, so poll the state the retry sets.
+        async with asyncio.timeout(SETTLE_TIMEOUT):
+            while connection.state != "ready":
+                await asyncio.sleep(0.05)
+        assert await run_tool(server, "remote__echo", {"text": "late"}) == "late"
 
 
 async def test_restart_connects_enabled_servers(make_server, make_client):
