@@ -19,6 +19,7 @@ from tests.mcp.conftest import (
     settled,
     stdio_body,
 )
+from tests.agent.helpers import GraphQLSocket
 from tests.mcp.servers import echo_server
 from tests.support.server import RuriServer
 
@@ -250,3 +251,16 @@ async def test_silent_server_times_out(make_server, make_client):
     data = await settled(server, created["id"])
     assert data.status.state == "error"
     assert "timed out after 2 seconds" in data.status.error
+
+
+async def test_status_subscription_counts_mcp_tools(client, server):
+    async with GraphQLSocket(client) as socket:
+        await socket.subscribe("subscription { agentStatus { toolsCount } }", {})
+        first = (await socket.next())["payload"]["data"]["agentStatus"]["toolsCount"]
+        await create(client, stdio_body())
+        counts = [first]
+        # The server pushes on each state change (connecting, then ready), so read until ready.
+        while counts[-1] == first:
+            message = await socket.next(timeout=SETTLE_TIMEOUT)
+            counts.append(message["payload"]["data"]["agentStatus"]["toolsCount"])
+    assert counts[-1] == first + len(await echo_server.server.list_tools())
