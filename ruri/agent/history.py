@@ -40,6 +40,31 @@ def truncate_tool_output(text: str, max_chars: int) -> str:
     )
 
 
+def loaded_skill_names(history: list[MessageData], tool_name: str = "load_skill") -> list[str]:
+    """Return the skills that earlier `load_skill` calls in this history loaded, oldest first.
+
+    A call counts when its stored result is not a failure; the tool runner starts every failure
+    result with "Error:".
+    """
+    results = {
+        message.tool_call_id: message.content for message in history if message.role == "tool"
+    }
+    names: list[str] = []
+    for message in history:
+        for call in message.tool_calls or []:
+            function = call.get("function") or {}
+            result = results.get(call.get("id"))
+            if function.get("name") != tool_name or result is None or result.startswith("Error:"):
+                continue
+            try:
+                name = json.loads(function.get("arguments") or "{}").get("name")
+            except (json.JSONDecodeError, AttributeError):
+                continue
+            if isinstance(name, str) and name not in names:
+                names.append(name)
+    return names
+
+
 def to_model_messages(
     history: list[MessageData],
     system_prompt: str = SYSTEM_PROMPT,

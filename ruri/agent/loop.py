@@ -17,7 +17,12 @@ from typing import Any
 
 from ruri.agent.events import ChatEvent, EventKind, RunError
 from ruri.agent.execute import ToolOutcome, ToolRunner, offered_tools
-from ruri.agent.history import SYSTEM_PROMPT, to_model_messages, truncate_tool_output
+from ruri.agent.history import (
+    SYSTEM_PROMPT,
+    loaded_skill_names,
+    to_model_messages,
+    truncate_tool_output,
+)
 from ruri.agent.runs import ChatResult, ChatRun
 from ruri.agent.tools import Tool, ToolContext
 from ruri.config import Settings
@@ -63,9 +68,11 @@ class AgentLoop:
         self._run = run
         self._connection = connection
         self._history = history
-        # NOTE: loaded skills last for this run only, so a skill's `allowed_tools` no longer narrows
-        # the offered tools in the next turn, although its instructions stay in the history.
-        self._context = ToolContext(conversation_id=run.conversation_id)
+        # Skills loaded in earlier turns still narrow the tools, as their instructions are still
+        # in the history.
+        self._context = ToolContext(
+            conversation_id=run.conversation_id, loaded_skills=loaded_skill_names(history)
+        )
         self._runner = ToolRunner(deps.settings.tool_timeout_seconds)
         # Text of the model answer in progress, and calls stored without their results yet.
         self._text: list[str] = []

@@ -44,3 +44,31 @@ async def test_skills_allowed_tools_narrow_offer(server, client, provider, model
     assert "read_file" in offered_names(first)
     assert offered_names(second) == {"echo", "load_skill"}
     assert "Write every note" in second["messages"][-1]["content"]
+
+
+async def test_skills_narrowing_lasts_into_next_turn(server, client, provider, model):
+    add_tools(server, EchoTool())
+    await client.post("/api/skills", {"name": "notes", "content": SKILL})
+    model.queue(
+        Reply(tool_calls=[call("load_skill", {"name": "notes"}, "s1")]),
+        Reply(text="noted"),
+        Reply(text="still noting"),
+    )
+    first = await client.post("/api/chat", {"message": "remember milk"})
+    await client.post("/api/chat", {"message": "and eggs",
+                                    "conversation_id": first.json["conversation_id"]})
+    assert offered_names(model.requests[2].body) == {"echo", "load_skill"}
+
+
+async def test_skills_failed_load_does_not_narrow(server, client, provider, model):
+    add_tools(server, EchoTool())
+    await client.post("/api/skills", {"name": "notes", "content": SKILL})
+    model.queue(
+        Reply(tool_calls=[call("load_skill", {"name": "missing"}, "s1")]),
+        Reply(text="no such skill"),
+        Reply(text="next"),
+    )
+    first = await client.post("/api/chat", {"message": "remember milk"})
+    await client.post("/api/chat", {"message": "and eggs",
+                                    "conversation_id": first.json["conversation_id"]})
+    assert "read_file" in offered_names(model.requests[2].body)
