@@ -259,7 +259,9 @@ class McpConnection:
     async def _wait_before_retry(self) -> None:
         """Wait for stop, reconnect or the retry delay, which doubles with each failure in a row."""
         self._failures += 1
-        delay = min(self._check_interval * 2 ** (self._failures - 1), MAX_RETRY_DELAY_SECONDS)
+        # The exponent is capped so that days of failures cannot overflow the float.
+        doublings = min(self._failures - 1, 30)
+        delay = min(self._check_interval * 2**doublings, MAX_RETRY_DELAY_SECONDS)
         logger.info("MCP server %s: next connection attempt in %gs", self.config.name, delay)
         try:
             await asyncio.wait_for(self._wake.wait(), delay)
