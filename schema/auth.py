@@ -74,7 +74,7 @@ class AuthMutation:
     @strawberry.mutation(description="Change the password; the user's other sessions end.")
     async def change_password(self, info: Info, input: ChangePasswordInput) -> User:
         context = ctx(info)
-        user = context.require_user()
+        user = context.require_login()
         data = await context.services.auth.change_password(user.id, context.session_id, input_dict(input))
         return User.from_data(data)
 

@@ -7,12 +7,16 @@ from typing import Any
 
 from strawberry.types import Info
 
-from ruri.errors import Unauthenticated
+from ruri.errors import Forbidden, Unauthenticated
 from ruri.services.auth import UserData
 from ruri.services.container import Services
 
 
 UNAUTHENTICATED_MESSAGE = "Not logged in or the session expired; log in with POST /api/auth/login"
+DEFAULT_PASSWORD_MESSAGE = (
+    "The default password is still set and the server listens on a public address; "
+    "change the password first (POST /api/auth/change-password)"
+)
 
 
 @dataclass
@@ -47,10 +51,22 @@ class RuriContext:
         if self.response is not None:
             apply_cookie_change(self.response, change, secure=self.secure)
 
-    def require_user(self) -> UserData:
+    def require_login(self) -> UserData:
+        """Return the session's user, or raise `Unauthenticated` without a live session."""
         if self.user is None:
             raise Unauthenticated(UNAUTHENTICATED_MESSAGE)
         return self.user
+
+    def require_user(self) -> UserData:
+        """Return the session's user, also raising `Forbidden` while the default password blocks use.
+
+        The rule applies only when the server listens on a non-loopback address. Subscription
+        resolvers call this themselves, because the schema's guard cannot stop a subscription.
+        """
+        user = self.require_login()
+        if user.must_change_password and not self.services.settings.is_loopback_only:
+            raise Forbidden(DEFAULT_PASSWORD_MESSAGE)
+        return user
 
 
 def ctx(info: Info) -> RuriContext:

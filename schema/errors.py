@@ -45,3 +45,9 @@ class ErrorCodes(SchemaExtension):
         errors = getattr(result, "errors", None)
         if errors:
             result.errors = [coded_error(error) for error in errors]
+
+    def on_stream_result(self, result) -> None:
+        # Subscription events bypass `on_operation`'s result, so each one is coded here.
+        errors = getattr(result, "errors", None)
+        if errors:
+            result.errors = [coded_error(error) for error in errors]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 
+import aiohttp
 import pytest
 
 from rest_compat.operations import load_operations
@@ -111,3 +113,21 @@ async def test_remote_after_password_change_works(remote_client):
 
 async def test_loopback_default_password_is_allowed(client):
     assert (await client.get("/api/providers")).status == 200
+
+
+async def test_remote_default_password_subscription_is_403(make_server, make_client):
+    server = await make_server(remote=True)
+    client = make_client(server.url)
+    await client.login()
+    url = server.url.replace("http://", "ws://") + "/graphql"
+    async with aiohttp.ClientSession() as session:
+        async with session.ws_connect(url, protocols=["graphql-transport-ws"]) as socket:
+            await socket.send_json({"type": "connection_init", "payload": {"token": client.token}})
+            assert (await asyncio.wait_for(socket.receive_json(), 10))["type"] == "connection_ack"
+            await socket.send_json(
+                {"id": "1", "type": "subscribe", "payload": {"query": "subscription { logs { message } }"}}
+            )
+            reply = await asyncio.wait_for(socket.receive_json(), 10)
+    assert reply["type"] in {"error", "next"}
+    errors = reply["payload"] if reply["type"] == "error" else reply["payload"]["errors"]
+    assert errors[0]["extensions"]["code"] == "FORBIDDEN"
