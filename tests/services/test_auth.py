@@ -257,3 +257,24 @@ async def test_same_origin_post_is_allowed(client, server):
 async def test_cross_site_graphql_post_is_403(client):
     answer = await client.post("/graphql", {"query": "{ me { id } }"}, headers={"Origin": "http://evil.example"})
     assert answer.status == 403
+
+
+async def test_logout_over_graphql_clears_cookie(client):
+    answer = await client.post("/graphql", {"query": "mutation { logout }"})
+    assert answer.json["data"]["logout"] is True
+    assert "Max-Age=0" in session_cookie_header(answer)
+    assert (await client.get("/api/auth/me")).status == 401
+
+
+async def test_bearer_token_over_graphql(client, server, make_client):
+    bare = make_client(server.url)
+    result = await bare.graphql("{ me { username } }", headers={"Authorization": f"Bearer {client.token}"})
+    assert result["data"]["me"]["username"] == "ruri"
+
+
+async def test_change_username_taken_over_graphql(client, server):
+    async with server.services.db.begin() as session:
+        session.add(UserRow(username="taken", password_hash="x", must_change_password=False))
+    result = await client.graphql('mutation { changeUsername(input: {newUsername: "taken"}) { id } }')
+    assert result["errors"][0]["extensions"]["code"] == "CONFLICT"
+    assert result["errors"][0]["extensions"]["field"] == "new_username"
