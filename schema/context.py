@@ -62,6 +62,8 @@ class RuriContext:
 
         The rule applies only when the server listens on a non-loopback address. Subscription
         resolvers call this themselves, because the schema's guard cannot stop a subscription.
+        NOTE: a WebSocket reads `user` once at connect, so it sees a password change only after
+        the client reconnects.
         """
         user = self.require_login()
         if user.must_change_password and not self.services.settings.is_loopback_only:
