@@ -11,7 +11,8 @@ from graphql import GraphQLError
 
 from ruri.errors import HTTP_STATUS_BY_CODE
 
-_CAMEL_FIELD = re.compile(r"'input\.([A-Za-z0-9_.]+)'")
+# graphql-core words a variable error as "Variable '$input' has invalid value at .apiUrl: <why>".
+_VARIABLE_ERROR = re.compile(r"^Variable '\$\w+' has invalid value at \.([A-Za-z0-9_.\[\]]+): (.*)$", re.S)
 
 
 def json_dumps(value: Any) -> str:
@@ -45,6 +46,13 @@ def response_for_error(error: GraphQLError) -> web.Response:
     headers = None
     if "retryAfter" in extensions:
         headers = {"Retry-After": str(extensions["retryAfter"])}
-    # Variable errors from graphql-core name GraphQL fields; REST clients sent snake_case.
-    message = _CAMEL_FIELD.sub(lambda m: "'" + ".".join(map(_snake, m.group(1).split("."))) + "'", error.message)
-    return error_response(status, message, headers)
+    return error_response(status, _rest_message(error.message), headers)
+
+
+def _rest_message(message: str) -> str:
+    """Name a field the way REST clients sent it: snake_case, in the usual wording."""
+    match = _VARIABLE_ERROR.match(message)
+    if match is None:
+        return message
+    path = re.sub(r"[A-Za-z][A-Za-z0-9]*", lambda name: _snake(name.group(0)), match.group(1))
+    return f"Invalid field '{path}': {match.group(2)}"

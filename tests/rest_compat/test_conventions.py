@@ -121,3 +121,16 @@ async def test_unexpected_error_masked_over_graphql(client, server, monkeypatch)
     assert error["extensions"]["code"] == "INTERNAL"
     assert error["extensions"]["errorId"] in error["message"]
     assert "secret internal detail" not in str(result)
+
+
+async def test_wrong_field_type_names_snake_case_field(client):
+    body = {"name": "p", "api_url": ["not", "a", "string"], "model": "m"}
+    answer = await client.post("/api/providers", body)
+    assert answer.status == 400
+    assert answer.json["error"].startswith("Invalid field 'api_url':")
+
+
+async def test_wrong_list_item_type_names_index(client):
+    answer = await client.put("/api/acp/config", {"allowed_tools": [1]})
+    assert answer.status == 400
+    assert answer.json["error"].startswith("Invalid field 'allowed_tools[0]':")
