@@ -45,7 +45,9 @@ class Message:
         description="Tool calls of an assistant message, in the OpenAI format."
     )
     tool_call_id: str | None = strawberry.field(description="The call a `tool` message answers.")
-    status: str = strawberry.field(description="`complete`, or `stopped` for a stopped answer.")
+    status: str = strawberry.field(
+        description="`complete`; `stopped` for a stopped answer; `timed_out` for a timed-out one."
+    )
 
     @strawberry.field(description="The conversation this message belongs to.")
     async def conversation(self, info: Info) -> Conversation | None:
