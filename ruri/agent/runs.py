@@ -16,6 +16,7 @@ from typing import Any
 
 from ruri.agent.events import ChatEvent
 from ruri.errors import Conflict, RuriError, TooManyRuns
+from ruri.logs.context import bind_conversation
 from ruri.providers.openai_compatible import Usage
 from ruri.services.conversations import MessageData
 
@@ -135,7 +136,9 @@ class RunManager:
                 run.finish()
                 await self._notify()
 
-        run.task = asyncio.create_task(main(), name=f"chat-run-{run.conversation_id}")
+        # The task copies the context here, so every record the run logs names its conversation.
+        with bind_conversation(run.conversation_id):
+            run.task = asyncio.create_task(main(), name=f"chat-run-{run.conversation_id}")
         await self._notify()
 
     async def aclose(self) -> None:
