@@ -186,12 +186,16 @@ async def ws_run(subscribers: int, rate: int, seconds: float) -> dict:
         child.start()
         await asyncio.to_thread(ready.wait, 120)
         await asyncio.sleep(0.5)  # let the server subscribe every socket
+        cpu_started, wall_started = time.process_time(), time.perf_counter()
         sent = await produce(rate, seconds)
+        server_cpu = (time.process_time() - cpu_started) / (time.perf_counter() - wall_started)
         outcomes = await asyncio.to_thread(results.get, True, 300)
         await asyncio.to_thread(child.join, 30)
         await client.close()
         await server.stop()
     counts = [count for count, _ in outcomes]
+    # The share of one core the server process used while the producer ran.
+    print(json.dumps({"kind": "ws", "subscribers": subscribers, "server_cpu_share": round(server_cpu, 2)}))
     return report("ws", subscribers, sent, seconds, counts, sum(d for _, d in outcomes))
 
 
