@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import logging
 from typing import Any
 
@@ -74,9 +73,7 @@ class McpService:
     def attach(self, services: Any) -> None:
         """Offer the MCP tools through the registry, and notify `services.status` of changes."""
         self._services = services
-        registry = getattr(services, "tools", None)
-        if registry is not None:
-            registry.add_source(self.tool_source)
+        services.tools.add_source(self.tool_source)
 
     async def start(self) -> None:
         """Connect every enabled server in the background."""
@@ -205,11 +202,6 @@ class McpService:
         return Conflict(f"An MCP server named '{name}' already exists; choose another name", field="name")
 
     async def _state_changed(self) -> None:
-        """Tell the agent status (when the server has one) that servers or tools changed."""
-        status = getattr(self._services, "status", None)
-        changed = getattr(status, "changed", None)
-        if changed is None:
-            return
-        result = changed()
-        if inspect.isawaitable(result):
-            await result
+        """Tell the agent status that servers or tools changed."""
+        if self._services is not None:
+            await self._services.status.changed()

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, Field
@@ -23,6 +21,7 @@ from ruri.errors import BadRequest, NotFound
 from ruri.services.providers import ProviderService
 from ruri.services.text import IdentifierText
 from ruri.services.validation import parse_input
+from ruri.skills import SkillService
 
 logger = logging.getLogger(__name__)
 
@@ -90,14 +89,11 @@ class AcpConfigService:
         self,
         db: async_sessionmaker,
         providers: ProviderService,
-        skills_dir: Path,
-        find_skill_service: Callable[[], Any | None] = lambda: None,
+        skills: SkillService,
     ) -> None:
-        """`find_skill_service` returns the skills service once the server has one, else None."""
         self._db = db
         self._providers = providers
-        self._skills_dir = skills_dir
-        self._find_skill_service = find_skill_service
+        self._skills = skills
 
     async def get(self) -> AcpConfigData:
         # NOTE: a provider or skill deleted after it was saved here is still returned. The code
@@ -142,15 +138,10 @@ class AcpConfigService:
             ) from exc
 
     async def _check_skill(self, name: str) -> None:
-        skills = self._find_skill_service()
-        if skills is not None:
-            try:
-                await skills.get(name)
-                return
-            except NotFound as exc:
-                raise self._unknown_skill(name) from exc
-        if not (self._skills_dir / name / "SKILL.md").is_file():
-            raise self._unknown_skill(name)
+        try:
+            await self._skills.get(name)
+        except NotFound as exc:
+            raise self._unknown_skill(name) from exc
 
     @staticmethod
     def _unknown_skill(name: str) -> BadRequest:

@@ -139,11 +139,9 @@ class ChatService:
             settings=services.settings,
             conversations=services.conversations,
             models=services.models,
-            registry=getattr(services, "tools", None),
-            skills=getattr(services, "skills", None),
+            registry=services.tools,
+            skills=services.skills,
         )
 
     async def _tell_status(self) -> None:
-        status = getattr(self._services, "status", None)
-        if status is not None:
-            await status.changed()
+        await self._services.status.changed()

@@ -69,13 +69,7 @@ class Services:
             conversations=conversations,
             models=models,
             tools=tools,
-            acp_config=AcpConfigService(
-                db,
-                providers,
-                settings.resolved_data_dir / "skills",
-                # Looked up on each call, so the skills service is used once the server has one.
-                lambda: getattr(services, "skills", None),
-            ),
+            acp_config=AcpConfigService(db, providers, skills),
             platforms=PlatformService(db),
             logs=LogService(settings),
             sockets=SocketRegistry(),
@@ -83,9 +77,7 @@ class Services:
             mcp=McpService(db, settings),
         )
         # The agent status pushes an update when the enabled skills change.
-        status = getattr(services, "status", None)
-        if status is not None:
-            skills.listeners.append(status.changed)
+        skills.listeners.append(services.status.changed)
         services.auth.session_listeners.append(services.sockets.sessions_ended)
         # Adds the MCP tool source after the skills source, and reports state changes to the status.
         services.mcp.attach(services)

@@ -85,13 +85,7 @@ class StatusService:
             return None
 
     async def _skills_count(self) -> int:
-        skills = getattr(self._services, "skills", None)
-        if skills is None:
-            return 0
-        return await skills.enabled_count()
+        return await self._services.skills.enabled_count()
 
     async def _tools_count(self) -> int:
-        tools = getattr(self._services, "tools", None)
-        if tools is None:
-            return 0
-        return len(await tools.tools())
+        return len(await self._services.tools.tools())

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
-from ruri.errors import BadRequest
-from ruri.services.acp_config import AcpConfigService
-
 SKILL_TEXT = "---\nname: {name}\ndescription: A skill made by the test.\n---\n\nSay hello.\n"
 
 GET_QUERY = "{ acpConfig { activeProviderId activeSkillNames allowedTools } }"
@@ -19,16 +14,10 @@ DEFAULTS = {"active_provider_id": None, "active_skill_names": [], "allowed_tools
 
 
 async def install_skill(client, server, name: str) -> None:
-    """Install a skill through `POST /api/skills` when that route exists, else as a folder."""
     answer = await client.post(
         "/api/skills", {"name": name, "content": SKILL_TEXT.format(name=name)}
     )
-    if answer.status == 201:
-        return
-    assert answer.status == 404, answer.text
-    folder = server.settings.resolved_data_dir / "skills" / name
-    folder.mkdir(parents=True)
-    (folder / "SKILL.md").write_text(SKILL_TEXT.format(name=name), encoding="utf-8")
+    assert answer.status == 201, answer.text
 
 
 async def test_acp_get_defaults(client):
@@ -189,15 +178,3 @@ async def test_acp_needs_login(server, make_client):
     write = await anonymous.put("/api/acp/config", {"allowed_tools": []})
     assert read.status == 401
     assert write.status == 401
-
-
-async def test_acp_skill_folder_without_skill_service(server, tmp_path):
-    # A service built without a skills service checks `<skills dir>/<name>/SKILL.md` instead.
-    service = AcpConfigService(server.services.db, server.services.providers, tmp_path)
-    (tmp_path / "greeter").mkdir()
-    (tmp_path / "greeter" / "SKILL.md").write_text(SKILL_TEXT.format(name="greeter"))
-
-    config = await service.update({"active_skill_names": ["greeter"]})
-    assert config.active_skill_names == ["greeter"]
-    with pytest.raises(BadRequest, match="'missing'"):
-        await service.update({"active_skill_names": ["missing"]})
