@@ -6,14 +6,16 @@ skill folders. The third has several skill folders at the root. A skill folder i
 `SKILL.md` sits directly inside it, and other files and folders next to the skill folders (README,
 LICENSE) are ignored. The skill's name comes from its frontmatter, not from the folder name.
 
-Every entry is checked before any byte is written: absolute paths, `..`, links and other special
-files, encrypted entries, duplicate paths, more than `MAX_ENTRIES` entries and a declared unpacked
-size above the limit are rejected. Declared sizes can lie, so extraction counts the real bytes too.
+Every entry is checked before any byte is written. Rejected are absolute paths, `..`, links and
+other special files, encrypted entries, duplicate paths, more than `MAX_ENTRIES` entries and a
+declared unpacked size above the limit. So are a path that is both a file and a folder, and paths
+that differ only in letter case. Declared sizes can lie, so extraction counts the real bytes too.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import re
 import stat
 import zipfile
@@ -23,6 +25,8 @@ from pathlib import Path
 
 from ruri.errors import BadRequest
 from ruri.skills.frontmatter import SkillDocument, parse_skill_md
+
+logger = logging.getLogger(__name__)
 
 MAX_ENTRIES = 1000
 MAX_SKILL_MD_BYTES = 1024 * 1024
@@ -71,17 +75,46 @@ def list_files(archive: zipfile.ZipFile, max_bytes: int) -> dict[PathParts, zipf
     if len(entries) > MAX_ENTRIES:
         raise BadRequest(f"Invalid ZIP: it has {len(entries)} entries; at most {MAX_ENTRIES} are allowed")
     files: dict[PathParts, zipfile.ZipInfo] = {}
+    folders: dict[PathParts, zipfile.ZipInfo] = {}
     for info in entries:
         parts = _entry_parts(info)
-        if info.is_dir() or _is_ignored(parts):
+        if _is_ignored(parts):
+            continue
+        if info.is_dir():
+            folders.setdefault(parts, info)
             continue
         if parts in files:
             raise BadRequest(f"Invalid ZIP: the path '{'/'.join(parts)}' appears twice")
         files[parts] = info
+    _check_paths(files, folders)
     declared = sum(info.file_size for info in files.values())
     if declared > max_bytes:
         raise BadRequest(f"Invalid ZIP: it unpacks to {declared} bytes; at most {max_bytes} are allowed")
     return files
+
+
+def _check_paths(files: dict[PathParts, zipfile.ZipInfo], folders: dict[PathParts, zipfile.ZipInfo]) -> None:
+    """Reject a path that is both a file and a folder, or that differs from another only in case.
+
+    The first cannot be unpacked at all. The second unpacks on Linux but not on macOS and Windows,
+    whose file systems ignore case by default, so it is rejected everywhere.
+    """
+    folders = dict(folders)
+    for parts, info in files.items():
+        for end in range(1, len(parts)):
+            folders.setdefault(parts[:end], info)
+    both = sorted(folders.keys() & files.keys())
+    if both:
+        raise BadRequest(f"Invalid ZIP entry '{files[both[0]].filename}': it is both a file and a folder")
+    seen: dict[PathParts, PathParts] = {}
+    for parts, info in sorted([*files.items(), *folders.items()], key=lambda item: item[0]):
+        folded = tuple(part.lower() for part in parts)
+        other = seen.setdefault(folded, parts)
+        if other != parts:
+            raise BadRequest(
+                f"Invalid ZIP entry '{info.filename}': '{'/'.join(parts)}' and '{'/'.join(other)}' "
+                "differ only in letter case"
+            )
 
 
 def skill_roots(paths: set[PathParts]) -> list[PathParts]:
@@ -147,14 +180,20 @@ def _extract(
 ) -> None:
     for relative, info in sorted(members.items()):
         target = folder.joinpath(*relative)
-        target.parent.mkdir(parents=True, exist_ok=True)
         try:
+            target.parent.mkdir(parents=True, exist_ok=True)
             with archive.open(info) as source, open(target, "xb") as sink:
                 while chunk := source.read(_CHUNK_BYTES):
                     budget.spend(len(chunk))
                     sink.write(chunk)
         except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError) as exc:
             raise BadRequest(f"Invalid ZIP entry '{info.filename}': cannot unpack it ({exc})") from None
+        except OSError as exc:
+            # The checks in `list_files` prevent the known cases. The message names the entry but
+            # not the server's folders, which only the log shows.
+            reason = exc.strerror or type(exc).__name__
+            logger.warning("Failed to unpack ZIP entry %r into %s: %s", info.filename, target, exc)
+            raise BadRequest(f"Invalid ZIP entry '{info.filename}': cannot write it ({reason})") from None
 
 
 def _read_document(folder: Path, archive_folder: str) -> SkillDocument:
