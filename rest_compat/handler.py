@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -12,6 +11,7 @@ from strawberry.utils.str_converters import to_camel_case
 from rest_compat.operations import Operation
 from rest_compat.responses import error_response, json_response, response_for_error
 from rest_compat.routes import Route
+from ruri.http.json_body import InvalidJSONError, decode_json_body
 from schema.context import UNAUTHENTICATED_MESSAGE, apply_cookie_change
 from schema.view import context_for_request
 
@@ -52,8 +52,8 @@ async def _read_json_object(request: web.Request) -> dict[str, Any]:
     if request.content_type not in JSON_TYPES:
         raise RequestProblem(415, f"Unsupported content type '{request.content_type}'; send application/json")
     try:
-        body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        body = decode_json_body(raw)
+    except InvalidJSONError as exc:
         raise RequestProblem(400, f"Invalid JSON body: {exc}") from None
     if not isinstance(body, dict):
         raise RequestProblem(400, "Invalid JSON body: expected an object")

@@ -35,7 +35,11 @@ def setup_rest(app: web.Application, schema, routes: list[Route] = ROUTES) -> No
         upload_reader = read_upload if route.upload_var else None
         handler = RouteHandler(schema, route, operations[route.operation], upload_reader)
         # A bound coroutine method, because aiohttp deprecates plain callables as handlers.
-        app.router.add_route(route.method, route.path, handler.handle, name=route.operation)
+        if route.method == "GET":
+            # `add_get` answers HEAD too, as HTTP expects of every GET route.
+            app.router.add_get(route.path, handler.handle, name=route.operation)
+        else:
+            app.router.add_route(route.method, route.path, handler.handle, name=route.operation)
 
     document = build_openapi(routes, operations, schema._schema)
     # WS /api/ws/logs adapts the `logs` subscription; it is not a row of the route table.

@@ -14,6 +14,7 @@ from rest_compat import setup_rest
 from rest_compat.setup import api_errors
 from ruri.config import Settings
 from ruri.db.migrate import upgrade_to_head
+from ruri.http.server_log import server_logger
 from ruri.http.security import reject_cross_site_writes, security_headers
 from ruri.logs.context import request_id_middleware
 from ruri.services.container import Services
@@ -79,6 +80,7 @@ def create_app(settings: Settings) -> web.Application:
     prepare_data_dir(settings)
     app = web.Application(
         client_max_size=settings.max_body_bytes,
+        handler_args={"logger": server_logger},
         middlewares=[request_id_middleware, security_headers, api_errors, reject_cross_site_writes],
     )
     services = Services.build(settings)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import timedelta
 from functools import partial
@@ -11,6 +12,7 @@ from aiohttp import web
 from strawberry.aiohttp.views import GraphQLView
 from strawberry.exceptions import ConnectionRejectionError
 
+from ruri.http.json_body import InvalidJSONError, decode_json_body
 from ruri.services.container import Services
 from schema.context import SESSION_COOKIE, RuriContext
 from schema.uploads import BoundedUploadAdapter
@@ -85,12 +87,28 @@ class RuriGraphQLView(GraphQLView):
     async def __call__(self, request: web.Request) -> web.StreamResponse:
         try:
             return await super().__call__(request)
+        except InvalidJSONError as exc:
+            # Strawberry answers its own HTTP errors in plain text; a bad body gets a GraphQL error.
+            body = {"errors": [{"message": f"Invalid JSON body: {exc}", "extensions": {"code": "BAD_REQUEST"}}]}
+            return web.json_response(body, status=400)
         finally:
             context = request.get(_SOCKET_CONTEXT)
             if context is not None:
                 handler = context.extras.get("ws_handler")
                 if handler is not None:
                     context.services.sockets.discard(context.session_id, handler)
+
+    def decode_json(self, data: str | bytes) -> object:
+        """Decode strict JSON for WebSocket messages, which Strawberry reads through this method."""
+        try:
+            return decode_json_body(data)
+        except InvalidJSONError as exc:
+            # Strawberry's socket reader treats only JSONDecodeError as a non-JSON message.
+            raise json.JSONDecodeError(str(exc), data if isinstance(data, str) else "", 0) from None
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """Decode an HTTP body or query parameter; `__call__` answers `InvalidJSONError` with a 400."""
+        return decode_json_body(data)
 
     async def create_websocket_response(
         self, request: web.Request, subprotocol: str | None
