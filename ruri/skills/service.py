@@ -85,12 +85,24 @@ class SkillService:
         self.listeners: list[Callable[[], Awaitable[None]]] = []
         # Broken skill folders already logged, so a listing on every model call logs each once.
         self._reported_broken: set[tuple[str, str]] = set()
+        # Every chat start lists the skills twice (tools and system prompt), so the listing is kept
+        # until the next change through this service. Files edited on disk by hand are therefore
+        # seen after the next change or restart. The generation stops a listing that raced a
+        # change from being kept.
+        self._listing: list[SkillData] | None = None
+        self._generation = 0
 
     async def list(self) -> list[SkillData]:
         """Return installed skills by name; a skill whose files are broken is logged and left out."""
+        if self._listing is not None:
+            return list(self._listing)
+        generation = self._generation
         async with self._db() as session:
             rows = list(await session.scalars(select(SkillRow).order_by(SkillRow.name)))
-        return await asyncio.to_thread(self._read_rows, rows)
+        skills = await asyncio.to_thread(self._read_rows, rows)
+        if generation == self._generation:
+            self._listing = skills
+        return list(skills)
 
     async def enabled(self) -> list[SkillData]:
         return [skill for skill in await self.list() if skill.enabled]
@@ -245,6 +257,8 @@ class SkillService:
         return row
 
     async def _notify(self) -> None:
+        self._generation += 1
+        self._listing = None
         for listener in self.listeners:
             try:
                 await listener()
