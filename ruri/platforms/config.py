@@ -1,9 +1,10 @@
 """Validate, merge and mask the `config` object of a platform.
 
 Secrets are returned as two keys instead of the value: `<field>_set` (true when a non-empty value
-is stored) and `<field>_hint` (the last four characters after `…` when the secret has at least 16
-characters, otherwise null). A secret sent back as its hint or as a run of `*` keeps the stored
-value, so a form that round-trips the config it read never overwrites a credential.
+is stored) and `<field>_hint` (`ruri.services.secret_hint`: null below 16 characters, otherwise
+a 3-character prefix, `…` and the last four). A secret sent back as its hint or as a run of `*`
+keeps the stored value, so a form that round-trips the config it read never overwrites a
+credential.
 """
 
 from __future__ import annotations
@@ -15,16 +16,10 @@ from typing import Any
 from pydantic import BaseModel, create_model
 
 from ruri.platforms.models import CONFIG_MODELS, PlatformConfig, PlatformType
+from ruri.services.secret_hint import secret_hint
 from ruri.services.validation import parse_input
 
 MASK = re.compile(r"\*+")
-MIN_HINT_LENGTH = 16
-
-
-def secret_hint(value: str) -> str | None:
-    if len(value) < MIN_HINT_LENGTH:
-        return None
-    return "…" + value[-4:]
 
 
 @cache

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from ruri.db.models import ProviderRow
 from ruri.db.types import utcnow
 from ruri.errors import BadRequest, Conflict, not_found
+from ruri.services.secret_hint import secret_hint
 from ruri.services.text import IdentifierText
 from ruri.services.validation import parse_input
 
@@ -100,15 +101,6 @@ class FetchModelsInput(BaseModel):
         return None if value is None else normalize_api_url(value)
 
 
-def key_hint(api_key: str) -> str | None:
-    if not api_key:
-        return None
-    if len(api_key) <= 8:
-        return "…" + api_key[-2:]
-    prefix = api_key[:3] if api_key[:3].isascii() else ""
-    return f"{prefix}…{api_key[-4:]}"
-
-
 def _provider_data(row: ProviderRow) -> ProviderData:
     return ProviderData(
         id=row.id,
@@ -117,7 +109,7 @@ def _provider_data(row: ProviderRow) -> ProviderData:
         api_url=row.api_url,
         model=row.model,
         api_key_set=bool(row.api_key),
-        api_key_hint=key_hint(row.api_key),
+        api_key_hint=secret_hint(row.api_key),
         is_active=row.is_active,
         created_at=row.created_at,
         updated_at=row.updated_at,

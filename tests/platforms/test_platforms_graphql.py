@@ -97,7 +97,7 @@ async def test_graphql_platform_update_merges(client, server):
     )
     config = result["data"]["updatePlatform"]["config"]
     assert config["allowed_chat_ids"] == [7]
-    assert config["bot_token_hint"] == "…" + TELEGRAM_TOKEN[-4:]
+    assert config["bot_token_hint"] == TELEGRAM_TOKEN[:3] + "…" + TELEGRAM_TOKEN[-4:]
 
 
 async def test_graphql_platform_update_invalid(client):

@@ -56,7 +56,7 @@ async def test_platform_telegram_defaults(client):
 
 async def test_platform_secret_hint(client):
     platform = await create(client)
-    assert platform["config"]["bot_token_hint"] == "…" + TELEGRAM_TOKEN[-4:]
+    assert platform["config"]["bot_token_hint"] == TELEGRAM_TOKEN[:3] + "…" + TELEGRAM_TOKEN[-4:]
 
 
 async def test_platform_short_secret_has_no_hint(client):
@@ -182,7 +182,7 @@ async def test_platform_put_without_config_keeps_config(client, server):
     assert (await stored_config(server, platform["id"]))["bot_token"] == TELEGRAM_TOKEN
 
 
-@pytest.mark.parametrize("masked", ["***", "…" + TELEGRAM_TOKEN[-4:]])
+@pytest.mark.parametrize("masked", ["***", TELEGRAM_TOKEN[:3] + "…" + TELEGRAM_TOKEN[-4:]])
 async def test_platform_put_masked_secret_kept(client, server, masked):
     platform = await create(client)
     answer = await client.put(f"/api/platforms/{platform['id']}", {"config": {"bot_token": masked}})
@@ -203,7 +203,7 @@ async def test_platform_put_new_secret(client, server):
         f"/api/platforms/{platform['id']}", {"config": {"bot_token": NEW_TELEGRAM_TOKEN}}
     )
     assert answer.status == 200
-    assert answer.json["config"]["bot_token_hint"] == "…" + NEW_TELEGRAM_TOKEN[-4:]
+    assert answer.json["config"]["bot_token_hint"] == NEW_TELEGRAM_TOKEN[:3] + "…" + NEW_TELEGRAM_TOKEN[-4:]
     assert NEW_TELEGRAM_TOKEN not in answer.text
     assert (await stored_config(server, platform["id"]))["bot_token"] == NEW_TELEGRAM_TOKEN
 

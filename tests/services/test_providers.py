@@ -133,10 +133,25 @@ async def test_update_without_key_keeps_key(client, server):
 
 async def test_update_with_key_replaces_key(client, server):
     provider = await create(client)
-    answer = await client.put(f"/api/providers/{provider['id']}", {"api_key": "sk-new-key-5678"})
+    answer = await client.put(f"/api/providers/{provider['id']}", {"api_key": "sk-new-long-key-5678"})
     connection = await server.services.providers.connection(provider["id"])
-    assert connection.api_key == "sk-new-key-5678"
+    assert connection.api_key == "sk-new-long-key-5678"
     assert answer.json["api_key_hint"] == "sk-…5678"
+
+
+async def test_short_key_has_no_hint(client):
+    provider = await create(client, api_key="abc")
+    assert provider["api_key_hint"] is None
+
+
+async def test_fifteen_character_key_has_no_hint(client):
+    provider = await create(client, api_key="sk-0123456789ab")
+    assert provider["api_key_hint"] is None
+
+
+async def test_sixteen_character_key_has_hint(client):
+    provider = await create(client, api_key="sk-0123456789abc")
+    assert provider["api_key_hint"] == "sk-…9abc"
 
 
 async def test_update_empty_key_clears_key(client):
