@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, Field
@@ -96,11 +96,32 @@ class AcpConfigService:
         self._skills = skills
 
     async def get(self) -> AcpConfigData:
-        # NOTE: a provider or skill deleted after it was saved here is still returned. The code
-        # that starts an ACP session has to handle a name or id that no longer resolves.
         async with self._db() as session:
             row = await session.get(SettingRow, ACP_SETTINGS_KEY)
-            return _config_from_value(row.value if row else None)
+            stored = _config_from_value(row.value if row else None)
+        return await self._without_deleted(stored)
+
+    async def _without_deleted(self, config: AcpConfigData) -> AcpConfigData:
+        """Drop a provider id or skill names deleted since they were saved.
+
+        The stored value keeps them, so they are checked on every read instead of when the
+        provider or skill is deleted.
+        """
+        provider_id = config.active_provider_id
+        if provider_id is not None and not await self._exists(self._providers.get, provider_id):
+            provider_id = None
+        skill_names = [
+            name for name in config.active_skill_names if await self._exists(self._skills.get, name)
+        ]
+        return replace(config, active_provider_id=provider_id, active_skill_names=skill_names)
+
+    @staticmethod
+    async def _exists(lookup, key: str) -> bool:
+        try:
+            await lookup(key)
+        except NotFound:
+            return False
+        return True
 
     async def update(self, data: dict) -> AcpConfigData:
         """Change only the fields in `data`, after checking that each provider and skill exists."""
@@ -125,7 +146,7 @@ class AcpConfigService:
                 row.value = value
                 row.updated_at = utcnow()
         logger.info("Updated the ACP settings (fields: %s)", ", ".join(sorted(changes)) or "none")
-        return _config_from_value(value)
+        return await self._without_deleted(_config_from_value(value))
 
     async def _check_provider(self, provider_id: str) -> None:
         try:

@@ -178,3 +178,29 @@ async def test_acp_needs_login(server, make_client):
     write = await anonymous.put("/api/acp/config", {"allowed_tools": []})
     assert read.status == 401
     assert write.status == 401
+
+
+async def test_acp_deleted_provider_reads_null(client, provider):
+    await client.put("/api/acp/config", {"active_provider_id": provider["id"]})
+    deleted = await client.delete(f"/api/providers/{provider['id']}")
+    assert deleted.status in (200, 204), deleted.text
+    answer = await client.get("/api/acp/config")
+    assert answer.json["active_provider_id"] is None
+
+
+async def test_acp_deleted_skill_left_out(client, server):
+    await install_skill(client, server, "kept")
+    await install_skill(client, server, "gone")
+    await client.put("/api/acp/config", {"active_skill_names": ["kept", "gone"]})
+    deleted = await client.delete("/api/skills/gone")
+    assert deleted.status in (200, 204), deleted.text
+    answer = await client.get("/api/acp/config")
+    assert answer.json["active_skill_names"] == ["kept"]
+
+
+async def test_acp_put_after_delete_leaves_deleted_out(client, server):
+    await install_skill(client, server, "gone")
+    await client.put("/api/acp/config", {"active_skill_names": ["gone"]})
+    await client.delete("/api/skills/gone")
+    answer = await client.put("/api/acp/config", {"allowed_tools": ["bash"]})
+    assert answer.json["active_skill_names"] == []
