@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 
 from tests.agent.helpers import messages
@@ -13,7 +14,10 @@ async def test_chat_answers_in_web_conversation(client, provider, model):
     answer = await client.post("/api/chat", {"message": "Hi"})
     assert answer.status == 200, answer.text
     body = answer.json
+    assert set(body) == {"conversation_id", "message", "tool_calls", "usage"}
+    assert set(body["message"]) == {"id", "role", "content", "created_at", "status"}
     assert body["message"]["role"] == "assistant"
+    assert body["message"]["status"] == "complete"
     assert body["message"]["content"] == "Hello there, friend."
     assert body["tool_calls"] == []
     assert body["usage"] == {"prompt_tokens": 11, "completion_tokens": 7}
@@ -174,3 +178,27 @@ async def test_chat_key_sent_as_bearer(client, provider, model):
     await client.post("/api/chat", {"message": "Hi"})
     headers = {name.lower(): value for name, value in model.requests[-1].headers.items()}
     assert headers["authorization"] == "Bearer sk-test-key-1234"
+
+
+async def test_chat_stopped_by_other_client(server, client, make_client, provider, model):
+    release = asyncio.Event()
+    model.queue(Reply(text="never sent", hold=release))
+    task = asyncio.create_task(client.post("/api/chat", {"message": "wait"}))
+    await model.request_started.wait()
+    other = make_client(server.url)
+    await other.login()
+    stop = await other.post("/api/chat/stop", {})
+    release.set()
+    answer = await task
+    assert stop.json["stopped"] is True
+    assert answer.status == 200, answer.text
+    assert answer.json["message"]["status"] == "stopped"
+    assert answer.json["message"]["content"] == ""
+    stored = await messages(client, answer.json["conversation_id"])
+    assert stored[-1]["status"] == "stopped"
+
+
+async def test_chat_graphql_answer_has_status(client, provider, model):
+    model.queue(Reply(text="Done."))
+    result = await client.graphql('mutation { chat(input: {message: "Hi"}) { message { status } } }')
+    assert result["data"]["chat"]["message"]["status"] == "complete"
