@@ -26,4 +26,20 @@ def bad_request_from(exc: ValidationError) -> BadRequest:
         message = "is required"
     elif message.startswith("Value error, "):
         message = message.removeprefix("Value error, ")
+    elif first["type"] in ("too_long", "too_short") and isinstance(first["input"], str):
+        message = _string_length_message(first["type"], first["ctx"])
     return BadRequest(f"Invalid field '{field}': {message}", field=field)
+
+
+def _string_length_message(error_type: str, context: dict) -> str:
+    """Word a length error on a string the way pydantic words `string_too_long`.
+
+    Pydantic (2.14) checks `max_length` on `FreeText | None` and `IdentifierText | None` with its
+    generic length check, because the cleaning validator in `ruri/services/text.py` wraps the
+    `str` schema, and that check says "Value should have at most 500 items".
+    """
+    if error_type == "too_long":
+        limit = context["max_length"]
+        return f"String should have at most {limit} character{'s' if limit != 1 else ''}"
+    limit = context["min_length"]
+    return f"String should have at least {limit} character{'s' if limit != 1 else ''}"

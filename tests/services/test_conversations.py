@@ -380,3 +380,16 @@ async def test_unicode_survives_username(client):
     answer = await client.put("/api/auth/username", {"new_username": UNICODE_TEXT})
     assert answer.json["username"] == UNICODE_TEXT
     assert (await client.get("/api/auth/me")).json["username"] == UNICODE_TEXT
+
+
+async def test_title_too_long_says_characters(client):
+    body = {"bot_name": "bot", "chat_type": "private", "chat_id": "c", "title": "t" * 900_000}
+    answer = await client.post("/api/conversations", body)
+    assert answer.status == 400
+    assert answer.json["error"] == "Invalid field 'title': String should have at most 500 characters"
+
+
+async def test_empty_provider_name_update_says_characters(client, provider):
+    answer = await client.put(f"/api/providers/{provider['id']}", {"name": ""})
+    assert answer.status == 400
+    assert answer.json["error"] == "Invalid field 'name': String should have at least 1 character"
