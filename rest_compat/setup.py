@@ -14,6 +14,8 @@ from rest_compat.responses import error_response, json_response
 from rest_compat.routes import ROUTES, Route
 from rest_compat.uploads import read_upload
 from rest_compat.ws_logs import setup_logs_socket
+from ruri.errors import RuriError
+from schema.view import context_for_request
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +47,13 @@ def setup_rest(app: web.Application, schema, routes: list[Route] = ROUTES) -> No
     # WS /api/ws/logs adapts the `logs` subscription; it is not a row of the route table.
     setup_logs_socket(app, schema, operations, document)
 
-    async def openapi(_request: web.Request) -> web.Response:
+    async def openapi(request: web.Request) -> web.Response:
+        # The document lists every route and field, so it needs a session like the routes do.
+        context = await context_for_request(request)
+        try:
+            context.require_user()
+        except RuriError as exc:
+            return error_response(exc.http_status, exc.message)
         return json_response(document)
 
     app.router.add_get(f"{API_PREFIX}/openapi.json", openapi)

@@ -1,4 +1,4 @@
-"""Require a session for every root field except login and logout.
+"""Require a session for every root field except login, logout and `__typename`.
 
 The check runs once per operation on the root fields of the document, in one place, so a new
 resolver cannot forget it and no per-field cost is paid. Strawberry (0.341) ignores a result set
@@ -22,13 +22,15 @@ from strawberry.types import ExecutionResult
 
 from ruri.errors import RuriError
 
-PUBLIC_FIELDS = frozenset({"login", "logout"})
+# `__typename` reveals only the root type's name; `__schema` and `__type` need a session, because
+# introspection describes every field of the API.
+PUBLIC_FIELDS = frozenset({"login", "logout", "__typename"})
 # While the default password is in use on a non-loopback address, only these fields work.
 DEFAULT_PASSWORD_FIELDS = PUBLIC_FIELDS | {"changePassword"}
 
 
 def check_root_field(context: Any, field_name: str) -> None:
-    if field_name.startswith("__") or field_name in PUBLIC_FIELDS:
+    if field_name in PUBLIC_FIELDS:
         return
     if field_name in DEFAULT_PASSWORD_FIELDS:
         context.require_login()

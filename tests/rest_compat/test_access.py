@@ -131,3 +131,56 @@ async def test_remote_default_password_subscription_is_403(make_server, make_cli
     assert reply["type"] in {"error", "next"}
     errors = reply["payload"] if reply["type"] == "error" else reply["payload"]["errors"]
     assert errors[0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_openapi_without_session_is_401(server, make_client):
+    answer = await make_client(server.url).get("/api/openapi.json")
+    assert answer.status == 401
+    assert "error" in answer.json
+
+
+async def test_openapi_with_session_is_200(client):
+    answer = await client.get("/api/openapi.json")
+    assert answer.status == 200
+
+
+async def test_remote_default_password_openapi_is_403(remote_client):
+    answer = await remote_client.get("/api/openapi.json")
+    assert answer.status == 403
+    assert "change the password" in answer.json["error"]
+
+
+@pytest.mark.parametrize(
+    "query", ["{ __schema { queryType { name } } }", '{ __type(name: "Query") { name } }']
+)
+async def test_introspection_without_session_is_401(server, make_client, query):
+    result = await make_client(server.url).graphql(query)
+    assert result["data"] is None
+    assert result["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_introspection_in_fragment_without_session(server, make_client):
+    query = "query { ...Root } fragment Root on Query { __schema { queryType { name } } }"
+    result = await make_client(server.url).graphql(query)
+    assert result["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_remote_default_password_introspection_is_403(remote_client):
+    result = await remote_client.graphql("{ __schema { queryType { name } } }")
+    assert result["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_introspection_with_session_works(client):
+    result = await client.graphql("{ __schema { queryType { name } } }")
+    assert result["data"]["__schema"]["queryType"]["name"] == "Query"
+
+
+async def test_typename_without_session_works(server, make_client):
+    result = await make_client(server.url).graphql("{ __typename }")
+    assert result["data"] == {"__typename": "Query"}
+
+
+async def test_graphql_ide_page_is_public(server, make_client):
+    answer = await make_client(server.url).get("/graphql", headers={"Accept": "text/html"})
+    assert answer.status == 200
+    assert "<html" in answer.text.lower()
