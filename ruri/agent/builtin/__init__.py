@@ -28,7 +28,7 @@ class BuiltinTools:
             WriteFileTool(workspace),
             EditFileTool(workspace),
             ListDirectoryTool(workspace),
-            SearchFilesTool(workspace, max_chars),
+            SearchFilesTool(workspace, max_chars, settings.tool_timeout_seconds),
         ]
         if settings.bash_tool_enabled:
             self._tools.append(BashTool(workspace, settings.tool_timeout_seconds, max_chars))
