@@ -38,7 +38,7 @@ def setup_rest(app: web.Application, schema, routes: list[Route] = ROUTES) -> No
         handler = RouteHandler(schema, route, operations[route.operation], upload_reader)
         # A bound coroutine method, because aiohttp deprecates plain callables as handlers.
         if route.method == "GET":
-            # `add_get` answers HEAD too, as HTTP expects of every GET route.
+            # `add_get` also registers HEAD, which HTTP expects wherever GET works.
             app.router.add_get(route.path, handler.handle, name=route.operation)
         else:
             app.router.add_route(route.method, route.path, handler.handle, name=route.operation)

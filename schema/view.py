@@ -88,7 +88,7 @@ class RuriGraphQLView(GraphQLView):
         try:
             return await super().__call__(request)
         except InvalidJSONError as exc:
-            # Strawberry answers its own HTTP errors in plain text; a bad body gets a GraphQL error.
+            # Strawberry sends its own HTTP errors as plain text, so a bad body gets a GraphQL error here.
             body = {"errors": [{"message": f"Invalid JSON body: {exc}", "extensions": {"code": "BAD_REQUEST"}}]}
             return web.json_response(body, status=400)
         finally:
@@ -107,7 +107,7 @@ class RuriGraphQLView(GraphQLView):
             raise json.JSONDecodeError(str(exc), data if isinstance(data, str) else "", 0) from None
 
     def parse_json(self, data: str | bytes) -> Any:
-        """Decode an HTTP body or query parameter; `__call__` answers `InvalidJSONError` with a 400."""
+        """Decode an HTTP body or query parameter. `__call__` turns `InvalidJSONError` into a 400."""
         return decode_json_body(data)
 
     async def create_websocket_response(

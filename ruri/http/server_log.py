@@ -1,6 +1,6 @@
 """The logger aiohttp's connection handler writes to, with client mistakes logged as warnings.
 
-aiohttp (3.14) parses the request line and headers before any middleware runs. It answers a
+aiohttp (3.14) parses the request line and headers before any middleware runs. It rejects a
 line over 8190 bytes or a repeated `Content-Type` header with its own plain-text 400, and it
 logs each one at ERROR with a traceback. Those are client mistakes, so this logger writes them
 as one WARNING line. `create_app` passes it through `handler_args`.

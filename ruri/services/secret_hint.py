@@ -9,8 +9,8 @@ MIN_HINT_LENGTH = 16
 def secret_hint(value: str) -> str | None:
     """Return `abc…wxyz` (a 3-character ASCII prefix, then the last 4), or None below 16 characters.
 
-    The prefix is left out when it is not ASCII, so a hint never splits a multi-byte character
-    in a way a client might render oddly.
+    A non-ASCII prefix is left out: the prefix exists to show a key's kind (`sk-`), and those
+    prefixes are ASCII.
     """
     if len(value) < MIN_HINT_LENGTH:
         return None

@@ -36,7 +36,7 @@ def _string_length_message(error_type: str, context: dict) -> str:
 
     Pydantic (2.14) checks `max_length` on `FreeText | None` and `IdentifierText | None` with its
     generic length check, because the cleaning validator in `ruri/services/text.py` wraps the
-    `str` schema, and that check says "Value should have at most 500 items".
+    `str` schema, and that check's message reads "Value should have at most 500 items".
     """
     if error_type == "too_long":
         limit = context["max_length"]
