@@ -88,7 +88,7 @@ async def wait_for(url: str) -> None:
     async with aiohttp.ClientSession() as session:
         for _ in range(200):
             try:
-                async with session.get(url + "/api/openapi.json") as response:
+                async with session.get(url + "/") as response:
                     if response.status == 200:
                         return
             except aiohttp.ClientError:
