@@ -13,6 +13,7 @@ import json
 import logging
 import uuid
 from dataclasses import dataclass
+from collections.abc import Awaitable
 from typing import Any
 
 from ruri.agent.events import ChatEvent, EventKind, RunError
@@ -90,11 +91,11 @@ class AgentLoop:
             self._complete(message)
         except asyncio.CancelledError:
             _uncancel()
-            await self._store_stopped()
+            await _without_cancellation(self._store_stopped())
         except ProviderTimeout as exc:
-            await self._fail(exc, keep_partial=True)
+            await _without_cancellation(self._fail(exc, keep_partial=True))
         except RuriError as exc:
-            await self._fail(exc)
+            await _without_cancellation(self._fail(exc))
         except Exception:
             error_id = uuid.uuid4().hex[:12]
             logger.exception(
@@ -102,7 +103,8 @@ class AgentLoop:
                 self._run.conversation_id,
                 error_id,
             )
-            await self._fail(RuriError(f"Internal error (id {error_id}); the server log has the details"))
+            error = RuriError(f"Internal error (id {error_id}); the server log has the details")
+            await _without_cancellation(self._fail(error))
 
     async def _steps(self) -> MessageData:
         max_steps = self._settings.agent_max_steps
@@ -281,7 +283,30 @@ def _normalized_arguments(raw: str) -> str:
 
 
 def _uncancel() -> None:
-    # The stop was handled here; clearing the request keeps later timeouts in this task working.
+    # The stop was handled here; clearing every pending request keeps later timeouts in this task
+    # working and lets the stored outcome reach the database.
     task = asyncio.current_task()
     if task is not None:
-        task.uncancel()
+        while task.cancelling():
+            task.uncancel()
+
+
+async def _without_cancellation(outcome: Awaitable[None]) -> None:
+    """Await `outcome` to the end, even when the current task is cancelled meanwhile.
+
+    Recording the outcome writes to the database; a cancellation in the middle of it would end
+    the run without a stored message and without a `final` or `error` event.
+    """
+    inner = asyncio.ensure_future(outcome)
+    while True:
+        try:
+            await asyncio.shield(inner)
+            return
+        except asyncio.CancelledError:
+            if inner.cancelled():
+                raise
+            _uncancel()
+            if inner.done():
+                inner.result()
+                return
+            logger.info("Ignored a cancellation while the chat run stored its outcome")

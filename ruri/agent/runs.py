@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ruri.agent.events import ChatEvent
+from ruri.agent.events import ChatEvent, EventKind, RunError
 from ruri.errors import Conflict, RuriError, TooManyRuns
 from ruri.logs.context import bind_conversation
 from ruri.providers.openai_compatible import Usage
@@ -55,9 +55,17 @@ class ChatRun:
         changed.set()
 
     def finish(self) -> None:
-        """Mark the run ended; `result` or `error` must be set first."""
+        """Mark the run ended; a run without `result` or `error` ends with an `error` event."""
+        if self.finished:
+            return
         if self.result is None and self.error is None:
+            # A bug, not a user action: every path of the agent loop records an outcome.
+            logger.warning(
+                "Chat run in conversation %s ended without a result or an error", self.conversation_id
+            )
             self.error = RuriError("The chat run ended without an answer")
+            run_error = RunError(code=self.error.code, message=self.error.message)
+            self.emit(ChatEvent(EventKind.error, self.conversation_id, error=run_error))
         self._finished.set()
         changed, self._changed = self._changed, asyncio.Event()
         changed.set()
@@ -82,6 +90,13 @@ class ChatRun:
         return self.result
 
     def stop(self) -> None:
+        """Request the run's task to stop; a repeated request does nothing.
+
+        The task is cancelled once only, because the agent loop stores the partial answer after
+        the first cancellation and a second one would interrupt that store.
+        """
+        if self.stop_requested:
+            return
         self.stop_requested = True
         if self.task is not None and not self.task.done():
             self.task.cancel()
@@ -94,6 +109,8 @@ class RunManager:
         self._max_per_user = max_runs_per_user
         self._on_change = on_change
         self._runs: dict[str, ChatRun] = {}
+        # Notifications started from task callbacks, kept referenced until they finish.
+        self._notices: set[asyncio.Task] = set()
 
     @property
     def active_count(self) -> int:
@@ -136,9 +153,19 @@ class RunManager:
                 run.finish()
                 await self._notify()
 
+        def ended(_task: asyncio.Task) -> None:
+            # A task cancelled before its first step never enters `main`, so nothing above ran.
+            if not run.finished:
+                self.release(run)
+                run.finish()
+                notice = asyncio.get_running_loop().create_task(self._notify())
+                self._notices.add(notice)
+                notice.add_done_callback(self._notices.discard)
+
         # The task copies the context here, so every record the run logs names its conversation.
         with bind_conversation(run.conversation_id):
             run.task = asyncio.create_task(main(), name=f"chat-run-{run.conversation_id}")
+        run.task.add_done_callback(ended)
         await self._notify()
 
     async def aclose(self) -> None:
