@@ -20,6 +20,8 @@ _SECRET_PAIR = re.compile(
     r"|access_token|refresh_token|api[_-]?key|session|cookie)[\"']?\s*[:=]\s*[\"']?)"
     r"[^\s\"',;&}]+"
 )
+# The user-info of a URL (`https://user:password@host/...`, or a bare token before the `@`).
+_URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^\s/?#@\"']+@")
 # Long opaque strings such as session tokens (`secrets.token_urlsafe(32)` has 43 characters).
 _OPAQUE_TOKEN = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{40,}(?![A-Za-z0-9_-])")
 
@@ -35,6 +37,7 @@ def _redact_opaque(match: re.Match[str]) -> str:
 def redact(text: str) -> str:
     """Return `text` with provider keys, session tokens, credentials and passwords replaced."""
     text = _PROVIDER_KEY.sub(REDACTED, text)
+    text = _URL_CREDENTIALS.sub(r"\1" + REDACTED + "@", text)
     text = _AUTHORIZATION.sub(r"\1" + REDACTED, text)
     text = _BEARER.sub(r"\1" + REDACTED, text)
     text = _SECRET_PAIR.sub(r"\1" + REDACTED, text)

@@ -10,9 +10,11 @@ import asyncio
 import contextlib
 import json
 import logging
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 import openai
 
@@ -70,7 +72,8 @@ def _upstream_message(exc: openai.APIStatusError) -> str:
 @contextlib.contextmanager
 def translate_errors(conn: ProviderConnection, action: str):
     """Turn SDK exceptions into `ProviderError` naming the URL and the cause."""
-    where = f"provider '{conn.name or conn.api_url}' at {conn.api_url}"
+    url = url_without_credentials(conn.api_url)
+    where = f"provider '{conn.name or url}' at {url}"
     try:
         yield
     except _StreamTimeout as exc:
@@ -96,7 +99,31 @@ def translate_errors(conn: ProviderConnection, action: str):
         raise ProviderError(f"{action} failed: {where} sent a malformed response: {exc}") from exc
     except openai.APIError as exc:
         # An error object inside the event stream, sent after the HTTP status was already 200.
-        raise ProviderError(f"{action} failed: {where} sent an error: {exc.message}") from exc
+        status = _stream_error_status(exc.body)
+        sent = "sent an error" if status is None else f"sent an error with status {status}"
+        raise ProviderError(f"{action} failed: {where} {sent}: {exc.message}", upstream_status=status) from exc
+
+
+def url_without_credentials(url: str) -> str:
+    """Return `url` without its user-info part (`user:password@`), which may hold a secret."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+
+def _stream_error_status(body: object) -> int | None:
+    # Providers put the HTTP-like status of a mid-stream error in `code` or `status`; some send a
+    # text code such as "rate_limit_exceeded" there, which is not a status.
+    if not isinstance(body, dict):
+        return None
+    for key in ("code", "status"):
+        value = body.get(key)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.isdigit():
+            return int(value)
+    return None
 
 
 class _StreamTimeout(Exception):
@@ -326,8 +353,9 @@ class _StreamAssembler:
         if self.chunks == 0:
             raise ValueError("the stream ended without any data")
         tool_calls = [
-            ToolCall(id=call.id or f"call_{index}", name=call.name, arguments=call.arguments)
-            for index, call in sorted(self.calls.items())
+            # A provider that sends no id gets a unique one, so ids stay distinct across steps.
+            ToolCall(id=call.id or f"call_{uuid.uuid4().hex}", name=call.name, arguments=call.arguments)
+            for _index, call in sorted(self.calls.items())
         ]
         return ModelReply(
             content="".join(self.text),

@@ -39,6 +39,11 @@ class Reply:
     )
     # Text pieces for streaming; by default the text is split into pieces of 4 characters.
     pieces: list[str] | None = None
+    # An error object sent as a stream event (`data: {"error": ...}`) once `cut_after_chunks`
+    # chunks went out, in place of closing the connection.
+    stream_error: dict[str, Any] | None = None
+    # Stream the tool calls without an `id`, as some OpenAI-compatible servers do.
+    omit_call_ids: bool = False
 
 
 @dataclass
@@ -117,6 +122,10 @@ class ModelServer:
         try:
             for index, chunk in enumerate(chunks):
                 if reply.cut_after_chunks is not None and index >= reply.cut_after_chunks:
+                    if reply.stream_error is not None:
+                        await response.write(f"data: {json.dumps({'error': reply.stream_error})}\n\n".encode())
+                        await response.write_eof()
+                        return response
                     request.transport.close()
                     return response
                 await response.write(f"data: {json.dumps(chunk)}\n\n".encode())
@@ -188,6 +197,8 @@ def _stream_chunks(body: dict, reply: Reply) -> list[dict[str, Any]]:
         # The first piece carries id and name, the rest only argument text, as real servers do.
         first = {"index": index, "id": call["id"], "type": "function",
                  "function": {"name": call["function"]["name"], "arguments": arguments[:half]}}
+        if reply.omit_call_ids:
+            del first["id"]
         chunks.append(_chunk(body, {"tool_calls": [first]}))
         chunks.append(_chunk(body, {"tool_calls": [{"index": index, "function": {"arguments": arguments[half:]}}]}))
     chunks.append(_chunk(body, {}, "tool_calls" if reply.tool_calls else "stop"))
