@@ -76,7 +76,17 @@ async def offered_tools(registry: Any, skills: Any, loaded_skills: list[str]) ->
     return [tool for tool in tools if tool.spec.name in allowed or tool.spec.name == LOAD_SKILL_TOOL]
 
 
+# Disabled skills whose lifted tool limits were already logged, so each is logged once until it
+# is enabled again.
+_reported_disabled: set[str] = set()
+
+
 async def _allowed_tool_names(skills: Any, loaded_skills: list[str]) -> set[str] | None:
+    """Return the union of the `allowed_tools` of loaded skills; None when nothing narrows.
+
+    A deleted or disabled skill no longer narrows the tools, even though its instructions stay in
+    the history, because the user removed it on purpose.
+    """
     if skills is None or not loaded_skills:
         return None
     allowed: set[str] | None = None
@@ -86,6 +96,12 @@ async def _allowed_tool_names(skills: Any, loaded_skills: list[str]) -> set[str]
         except Exception:
             logger.warning("Loaded skill %s is no longer available; its tool limits are ignored", name)
             continue
+        if not skill.enabled:
+            if name not in _reported_disabled:
+                _reported_disabled.add(name)
+                logger.info("Loaded skill %s is disabled; its tool limits no longer apply", name)
+            continue
+        _reported_disabled.discard(name)
         if skill.allowed_tools is not None:
             allowed = (allowed or set()) | set(skill.allowed_tools)
     return allowed

@@ -72,3 +72,21 @@ async def test_skills_failed_load_does_not_narrow(server, client, provider, mode
     await client.post("/api/chat", {"message": "and eggs",
                                     "conversation_id": first.json["conversation_id"]})
     assert "read_file" in offered_names(model.requests[2].body)
+
+
+async def test_skills_disabled_skill_stops_narrowing(server, client, provider, model):
+    add_tools(server, EchoTool())
+    await client.post("/api/skills", {"name": "notes", "content": SKILL})
+    model.queue(
+        Reply(tool_calls=[call("load_skill", {"name": "notes"}, "s1")]),
+        Reply(text="noted"),
+        Reply(text="next"),
+    )
+    first = await client.post("/api/chat", {"message": "remember milk"})
+    disabled = await client.patch("/api/skills/notes", {"enabled": False})
+    assert disabled.status == 200, disabled.text
+    await client.post("/api/chat", {"message": "and eggs",
+                                    "conversation_id": first.json["conversation_id"]})
+    offered = offered_names(model.requests[2].body)
+    assert "read_file" in offered
+    assert "echo" in offered
