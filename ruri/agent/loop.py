@@ -224,6 +224,8 @@ class AgentLoop:
         """Store what the run produced before the stop, marked `stopped`."""
         for call in list(self._pending):
             await self._store_result(ToolOutcome(call, STOPPED_TOOL_RESULT, is_error=True))
+        # Stored even without text: the POST /api/chat answer and the `final` event need an
+        # assistant message whose status tells waiting clients about the stop.
         message = await self._append(role="assistant", content="".join(self._text), status="stopped")
         logger.info("Stopped the chat run in conversation %s", self._run.conversation_id)
         self._complete(message)

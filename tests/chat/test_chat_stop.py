@@ -70,3 +70,32 @@ async def test_stop_graphql_and_rest_keep_partial(client, provider, model):
         ("user", "complete"), ("assistant", "stopped")
     ]
     assert stored[-1]["content"] != ""
+
+
+async def test_stop_before_first_token_empty_message(client, provider, model):
+    # REST `message` must be an assistant message, and its `stopped` status is what tells a
+    # waiting client about the stop, so a stop before any text still stores one empty message.
+    release = asyncio.Event()
+    model.queue(Reply(text="never sent", hold=release), Reply(text="second"))
+    waiting = asyncio.create_task(client.post("/api/chat", {"message": "wait"}))
+    await model.request_started.wait()
+    stopped = await rest_stop(client)
+    release.set()
+    answer = await waiting
+    assert stopped is True
+    assert answer.status == 200, answer.text
+    assert answer.json["message"]["status"] == "stopped"
+    stored = await messages(client, answer.json["conversation_id"])
+    assert [(m["role"], m["content"], m["status"]) for m in stored] == [
+        ("user", "wait", "complete"), ("assistant", "", "stopped")
+    ]
+    await client.post("/api/chat", {"message": "again"})
+    sent = [(m["role"], m["content"]) for m in model.requests[-1].body["messages"][1:]]
+    assert sent == [("user", "wait"), ("user", "again")]
+
+
+async def test_stop_numeric_id_coerced_to_id(client, provider):
+    # GraphQL coerces an integer to `ID`, and the REST route runs a fixed GraphQL operation.
+    answer = await client.post("/api/chat/stop", {"conversation_id": 5})
+    assert answer.status == 404, answer.text
+    assert "5" in answer.json["error"]
