@@ -224,8 +224,8 @@ class AgentLoop:
         """Store what the run produced before the stop, marked `stopped`."""
         for call in list(self._pending):
             await self._store_result(ToolOutcome(call, STOPPED_TOOL_RESULT, is_error=True))
-        # Stored even without text: the POST /api/chat answer and the `final` event need an
-        # assistant message whose status tells waiting clients about the stop.
+        # Stored even without text, because the POST /api/chat response and the `final` event
+        # need an assistant message whose status shows waiting clients the stop.
         message = await self._append(role="assistant", content="".join(self._text), status="stopped")
         logger.info("Stopped the chat run in conversation %s", self._run.conversation_id)
         self._complete(message)
@@ -296,7 +296,7 @@ def _uncancel() -> None:
 async def _without_cancellation(outcome: Awaitable[None]) -> None:
     """Await `outcome` to the end, even when the current task is cancelled meanwhile.
 
-    Recording the outcome writes to the database; a cancellation in the middle of it would end
+    Recording the outcome writes to the database. A cancellation in the middle of it would end
     the run without a stored message and without a `final` or `error` event.
     """
     inner = asyncio.ensure_future(outcome)

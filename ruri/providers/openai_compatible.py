@@ -113,8 +113,8 @@ def url_without_credentials(url: str) -> str:
 
 
 def _stream_error_status(body: object) -> int | None:
-    # Providers put the HTTP-like status of a mid-stream error in `code` or `status`; some send a
-    # text code such as "rate_limit_exceeded" there, which is not a status.
+    # Providers put the HTTP-like status of a mid-stream error in `code` or `status`. Some send a
+    # text code such as "rate_limit_exceeded" there instead, which is not a status.
     if not isinstance(body, dict):
         return None
     for key in ("code", "status"):

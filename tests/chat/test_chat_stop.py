@@ -26,7 +26,7 @@ async def graphql_stop(client) -> bool:
 async def stop_twice_while_streaming(
     client, model, stop: Callable[[], Awaitable[bool]], other_stop: Callable[[], Awaitable[bool]]
 ):
-    """Start a streamed answer, send both stops at once after the first delta, return outcomes."""
+    """Stream a long reply, send both stops at once after the first delta, return the outcomes."""
     model.queue(Reply(pieces=PIECES, chunk_delay=0.02))
     waiting = asyncio.create_task(client.post("/api/chat", {"message": "talk"}))
     await model.request_started.wait()
