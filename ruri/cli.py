@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 import ruri
 from ruri.config import DEFAULT_PORT, Settings
+from ruri.logs.libraries import set_library_levels
 from ruri.logs.redaction import RedactingFormatter
 
 logger = logging.getLogger("ruri")
@@ -62,15 +63,17 @@ def settings_from_args(argv: list[str] | None = None) -> Settings:
     return Settings(**overrides)
 
 
-def configure_logging(level: str) -> None:
+def configure_logging(level: str, library_debug: bool = False) -> None:
     """Write records at `level` and above to stderr, with secrets redacted.
 
-    The live log (`ruri.logs`) adds its own root handler when the app starts.
+    Libraries that log SQL parameters or HTTP payloads stay at INFO or above unless
+    `library_debug` is on. The live log (`ruri.logs`) adds its own root handler when the app starts.
     """
     console = logging.StreamHandler(sys.stderr)
     console.setFormatter(RedactingFormatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
     logging.basicConfig(level=level.upper(), handlers=[console])
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    set_library_levels(logging.getLevelNamesMapping()[level.upper()], library_debug)
     # aiohttp's access log repeats every request; keep it for debugging only.
     logging.getLogger("aiohttp.access").setLevel(logging.DEBUG if level == "debug" else logging.WARNING)
 
@@ -80,7 +83,7 @@ def main(argv: list[str] | None = None) -> None:
         settings = settings_from_args(argv)
     except ValidationError as exc:
         sys.exit(f"ruri: invalid setting: {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}")
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_library_debug)
     if settings.acp:
         # TODO: serve the Agent Client Protocol on stdio with the stored ACP settings; until then
         # the flag stops with a clear message instead of silently serving HTTP.

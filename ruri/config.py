@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     # Live logs.
     log_buffer_size: int = Field(default=5000, ge=10)
     log_subscriber_queue: int = Field(default=1000, ge=10)
+    # Let the database, HTTP, MCP and WebSocket libraries log at `log_level` below INFO. Off by
+    # default because they then write SQL parameters and request payloads, which may contain secrets.
+    log_library_debug: bool = False
     max_subscriptions_per_connection: int = 20
     max_chat_runs_per_user: int = 4
 

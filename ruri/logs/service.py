@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field, field_validator
 from ruri.config import Settings
 from ruri.logs.handler import HubHandler
 from ruri.logs.hub import LogHub
+from ruri.logs.libraries import restore_library_levels, set_library_levels
 from ruri.logs.records import LEVEL_NUMBERS, LogRecordData
 from ruri.services.validation import parse_input
 
@@ -46,6 +47,7 @@ class LogService:
         self._handler: HubHandler | None = None
         # The root level before `install` lowered it, restored by `uninstall`.
         self._root_level_before: int | None = None
+        self._library_levels_before: dict[str, int] = {}
 
     def install(self, loop: asyncio.AbstractEventLoop) -> None:
         """Attach the handler to the root logger at the configured level, bound to `loop`."""
@@ -58,6 +60,7 @@ class LogService:
         if root.getEffectiveLevel() > level:
             self._root_level_before = root.level
             root.setLevel(level)
+        self._library_levels_before = set_library_levels(level, self._settings.log_library_debug)
         root.addHandler(handler)
         self._handler = handler
 
@@ -71,6 +74,8 @@ class LogService:
         if self._root_level_before is not None:
             root.setLevel(self._root_level_before)
         self._root_level_before = None
+        restore_library_levels(self._library_levels_before)
+        self._library_levels_before = {}
 
     def parse_follow(self, data: dict) -> FollowLogsInput:
         """Validate the filter of a live stream; the WebSocket route calls it before upgrading."""
