@@ -13,6 +13,7 @@ from ruri.config import Settings
 from ruri.db.models import McpServerRow
 from ruri.db.types import utcnow
 from ruri.errors import BadRequest, Conflict, not_found
+from ruri.logs.redaction import remember_secrets
 from ruri.mcp.manager import McpConnections
 from ruri.mcp.models import (
     SECRET_MASK,
@@ -30,7 +31,10 @@ SECRET_MAPS = ("env", "headers")
 
 
 def _config(row: McpServerRow) -> McpServerConfig:
-    return McpServerConfig.from_stored(row.id, row.name, row.transport, row.config or {})
+    config = McpServerConfig.from_stored(row.id, row.name, row.transport, row.config or {})
+    # Rows are read at start and after every change, so stored secrets join the redaction list.
+    remember_secrets(*config.env.values(), *config.headers.values())
+    return config
 
 
 def _stored_fields(row: McpServerRow) -> dict[str, Any]:
@@ -99,6 +103,7 @@ class McpService:
         if any(isinstance(data.get(field), dict) for field in SECRET_MAPS):
             data = _keep_masked_secrets(data, {})
         fields = parse_input(McpServerFields, data)
+        remember_secrets(*fields.env.values(), *fields.headers.values())
         try:
             async with self._db.begin() as session:
                 row = McpServerRow(
@@ -125,6 +130,7 @@ class McpService:
                 stored = _stored_fields(row)
                 merged = {**stored, **_keep_masked_secrets(data, stored)}
                 fields = parse_input(McpServerFields, merged)
+                remember_secrets(*fields.env.values(), *fields.headers.values())
                 row.name = fields.name
                 row.transport = fields.transport.value
                 row.config = fields.stored_config()

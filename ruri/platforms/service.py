@@ -19,8 +19,9 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from ruri.db.models import PlatformRow
 from ruri.db.types import utcnow
 from ruri.errors import Conflict, not_found
+from ruri.logs.redaction import remember_secrets
 from ruri.platforms.config import merge_config, public_config, validate_config
-from ruri.platforms.models import PlatformType
+from ruri.platforms.models import CONFIG_MODELS, PlatformType
 from ruri.services.text import IdentifierText
 from ruri.services.validation import parse_input
 
@@ -70,8 +71,14 @@ class PlatformUpdate(BaseModel):
     _check_config = field_validator("config", mode="before")(_check_object)
 
 
+def _remember_tokens(platform_type: PlatformType, config: dict[str, Any]) -> None:
+    """Keep the platform's tokens out of the log from now on."""
+    remember_secrets(*(config.get(name) for name in CONFIG_MODELS[platform_type].secret_fields()))
+
+
 def _platform_data(row: PlatformRow) -> PlatformData:
     platform_type = PlatformType(row.platform_type)
+    _remember_tokens(platform_type, row.config or {})
     return PlatformData(
         id=row.id,
         name=row.name,
@@ -103,6 +110,7 @@ class PlatformService:
         config = validate_config(
             fields.platform_type, merge_config(fields.platform_type, {}, fields.config)
         )
+        _remember_tokens(fields.platform_type, config)
         try:
             async with self._db.begin() as session:
                 row = PlatformRow(
@@ -148,6 +156,7 @@ class PlatformService:
             # the type fails unless the stored and sent keys together satisfy the new type.
             merged = merge_config(platform_type, row.config or {}, changes.config or {})
             row.config = validate_config(platform_type, merged)
+            _remember_tokens(platform_type, row.config)
         row.platform_type = platform_type.value
         if changes.name is not None:
             row.name = changes.name

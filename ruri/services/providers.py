@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from ruri.db.models import ProviderRow
 from ruri.db.types import utcnow
 from ruri.errors import BadRequest, Conflict, not_found
+from ruri.logs.redaction import remember_secrets
 from ruri.services.secret_hint import secret_hint
 from ruri.services.text import IdentifierText
 from ruri.services.validation import parse_input
@@ -50,6 +51,10 @@ class ProviderConnection:
     api_url: str
     api_key: str
     model: str
+
+    def __post_init__(self) -> None:
+        # Every key on its way to a model server, stored or typed, is kept out of the log.
+        remember_secrets(self.api_key)
 
 
 def normalize_api_url(value: str) -> str:
@@ -138,6 +143,7 @@ class ProviderService:
 
     async def create(self, data: dict) -> ProviderData:
         fields = parse_input(ProviderFields, data)
+        remember_secrets(fields.api_key)
         try:
             async with self._db.begin() as session:
                 count = await session.scalar(select(func.count()).select_from(ProviderRow))
@@ -154,6 +160,7 @@ class ProviderService:
 
     async def update(self, provider_id: str, data: dict) -> ProviderData:
         changes = parse_input(ProviderUpdate, data).model_dump(mode="json", exclude_none=True)
+        remember_secrets(changes.get("api_key"))
         try:
             async with self._db.begin() as session:
                 row = await self._row(session, provider_id)
