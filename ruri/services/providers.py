@@ -64,6 +64,9 @@ def normalize_api_url(value: str) -> str:
         raise ValueError("must be an http:// or https:// URL, for example https://api.openai.com/v1")
     if parts.query or parts.fragment:
         raise ValueError("must not contain a query string or fragment")
+    # Credentials in the URL would be returned by every provider read; the key has its own field.
+    if parts.username is not None or parts.password is not None:
+        raise ValueError("must not contain a user name or password; put the key in api_key")
     return value.rstrip("/")
 
 

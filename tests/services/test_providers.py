@@ -79,6 +79,14 @@ async def test_create_non_http_url_is_400(client, url):
     assert "api_url" in answer.json["error"]
 
 
+@pytest.mark.parametrize("url", ["http://alice:secret@127.0.0.1:9/v1", "http://alice@127.0.0.1:9/v1"])
+async def test_create_url_with_credentials_is_400(client, url):
+    answer = await client.post("/api/providers", provider_body(api_url=url))
+    assert answer.status == 400
+    assert "api_url" in answer.json["error"]
+    assert "secret" not in answer.text
+
+
 @pytest.mark.parametrize("field", ["name", "api_url", "model"])
 async def test_create_missing_field_is_400(client, field):
     body = provider_body()
