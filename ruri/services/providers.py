@@ -134,6 +134,10 @@ class ProviderService:
     def __init__(self, db: async_sessionmaker) -> None:
         self._db = db
         self.listeners: list = []
+        # Every chat start needs the active provider; it is kept until the next provider change
+        # through this service, and the generation stops a read that raced a change from being kept.
+        self._active: ProviderConnection | None = None
+        self._generation = 0
 
     async def list(self) -> list[ProviderData]:
         async with self._db() as session:
@@ -208,6 +212,9 @@ class ProviderService:
         return provider
 
     async def active_connection(self) -> ProviderConnection:
+        if self._active is not None:
+            return self._active
+        generation = self._generation
         async with self._db() as session:
             row = await session.scalar(select(ProviderRow).where(ProviderRow.is_active.is_(True)))
         if row is None:
@@ -215,7 +222,10 @@ class ProviderService:
                 "No active provider; create one with POST /api/providers "
                 "(the first one becomes active) or activate one with POST /api/providers/:id/activate"
             )
-        return _connection(row)
+        connection = _connection(row)
+        if generation == self._generation:
+            self._active = connection
+        return connection
 
     async def connection(self, provider_id: str) -> ProviderConnection:
         async with self._db() as session:
@@ -252,5 +262,7 @@ class ProviderService:
         return Conflict(f"A provider named '{name}' already exists; choose another name", field="name")
 
     async def _notify(self) -> None:
+        self._generation += 1
+        self._active = None
         for listener in self.listeners:
             await listener()
