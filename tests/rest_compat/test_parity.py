@@ -16,9 +16,12 @@ from rest_compat.operations import load_operations
 from rest_compat.routes import ROUTES, Route
 
 REST, GRAPHQL = 0, 1
-PARITY_TAGS = {"auth", "providers", "conversations"}
-# Routes whose point is the session cookie, which a JSON body comparison cannot check.
-SKIPPED_OPERATIONS = {"Login", "Logout"}
+PARITY_TAGS = {
+    "auth", "providers", "conversations", "chat", "agent", "skills", "tools", "acp", "platforms", "mcp"
+}
+# Login and Logout are about the session cookie, which a JSON body comparison cannot check; the
+# skill upload is a multipart body, compared over both doors in tests/skills/test_upload.py.
+SKIPPED_OPERATIONS = {"Login", "Logout", "UploadSkills"}
 VOLATILE = "<differs per call>"
 
 
@@ -148,6 +151,171 @@ async def prepare_fetch_models(client, model, door):
     return Call(body={"api_url": model.url})
 
 
+async def prepare_chat(client, model, door):
+    await first_provider_for(client, model)
+    return Call(body={"message": "hello"}, volatile=frozenset({"id", "created_at"}))
+
+
+async def first_provider_for(client, model) -> dict:
+    providers = (await client.get("/api/providers")).json
+    if providers:
+        return providers[0]
+    return await new_provider(client, "scripted", url=model.url)
+
+
+async def prepare_chat_history(client, model, door):
+    if door == REST:
+        await first_provider_for(client, model)
+        await client.post("/api/chat", {"message": "remember this"})
+    return Call(query={"limit": "10"})
+
+
+async def prepare_no_arguments(client, model, door):
+    return Call()
+
+
+async def prepare_stop_chat(client, model, door):
+    return Call(body={})
+
+
+async def prepare_agent_status(client, model, door):
+    return Call(volatile=frozenset({"uptime_seconds"}))
+
+
+SKILL_MD = "---\nname: {name}\ndescription: Greets people\nallowed_tools: [read_file]\n---\nSay hi."
+
+
+async def new_skill(client, name: str) -> dict:
+    answer = await client.post("/api/skills", {"name": name, "content": SKILL_MD.format(name=name)})
+    return answer.json
+
+
+async def prepare_list_skills(client, model, door):
+    if door == REST:
+        await new_skill(client, "alpha")
+    return Call()
+
+
+async def prepare_create_skill(client, model, door):
+    name = f"made{door}"
+    return Call(
+        body={"name": name, "content": SKILL_MD.format(name=name)},
+        volatile=frozenset({"name", "created_at", "updated_at", "content"}),
+    )
+
+
+async def prepare_get_skill(client, model, door):
+    if door == REST:
+        await new_skill(client, "beta")
+    return Call(path={"name": "beta"})
+
+
+async def prepare_update_skill(client, model, door):
+    if door == REST:
+        await new_skill(client, "gamma")
+    return Call(path={"name": "gamma"}, body={"enabled": False}, volatile=frozenset({"updated_at"}))
+
+
+async def prepare_delete_skill(client, model, door):
+    return Call(path={"name": (await new_skill(client, f"gone{door}"))["name"]})
+
+
+async def prepare_update_acp(client, model, door):
+    return Call(body={"allowed_tools": ["read_file", "write_file"]})
+
+
+TELEGRAM_TOKEN = "123456789:AAEsecretTelegramTokenValue_0123456789"
+
+
+async def new_platform(client, name: str) -> dict:
+    body = {"name": name, "platform_type": "telegram", "config": {"bot_token": TELEGRAM_TOKEN}}
+    return (await client.post("/api/platforms", body)).json
+
+
+async def first_platform(client) -> dict:
+    platforms = (await client.get("/api/platforms")).json
+    return platforms[0] if platforms else await new_platform(client, "first")
+
+
+async def prepare_list_platforms(client, model, door):
+    if door == REST:
+        await new_platform(client, "listed")
+    return Call()
+
+
+async def prepare_create_platform(client, model, door):
+    return Call(
+        body={"name": f"bot{door}", "platform_type": "telegram", "config": {"bot_token": TELEGRAM_TOKEN}},
+        volatile=frozenset({"id", "name", "created_at", "updated_at"}),
+    )
+
+
+async def prepare_get_platform(client, model, door):
+    return Call(path={"id": (await first_platform(client))["id"]})
+
+
+async def prepare_update_platform(client, model, door):
+    platform = await first_platform(client)
+    return Call(path={"id": platform["id"]}, body={"enabled": True}, volatile=frozenset({"updated_at"}))
+
+
+async def prepare_delete_platform(client, model, door):
+    await first_platform(client)
+    return Call(path={"id": (await new_platform(client, f"spare{door}"))["id"]})
+
+
+# A stdio server whose command does not exist: it never connects, so nothing runs.
+MCP_BODY = {"transport": "stdio", "command": "/nonexistent/ruri-test-server", "env": {"TOKEN": "s3cret-value"}}
+# The connection state moves on in the background between the two calls.
+MCP_VOLATILE = frozenset({"status", "tools", "updated_at"})
+
+
+async def new_mcp_server(client, name: str) -> dict:
+    return (await client.post("/api/mcp/servers", {"name": name, **MCP_BODY})).json
+
+
+async def first_mcp_server(client) -> dict:
+    servers = (await client.get("/api/mcp/servers")).json
+    return servers[0] if servers else await new_mcp_server(client, "first")
+
+
+async def prepare_list_mcp_servers(client, model, door):
+    if door == REST:
+        await new_mcp_server(client, "listed")
+    return Call(volatile=MCP_VOLATILE)
+
+
+async def prepare_create_mcp_server(client, model, door):
+    return Call(
+        body={"name": f"made{door}", **MCP_BODY},
+        volatile=MCP_VOLATILE | {"id", "name", "created_at"},
+    )
+
+
+async def prepare_get_mcp_server(client, model, door):
+    return Call(path={"id": (await first_mcp_server(client))["id"]}, volatile=MCP_VOLATILE)
+
+
+async def prepare_update_mcp_server(client, model, door):
+    server = await first_mcp_server(client)
+    return Call(path={"id": server["id"]}, body={"args": ["--verbose"]}, volatile=MCP_VOLATILE)
+
+
+async def prepare_delete_mcp_server(client, model, door):
+    await first_mcp_server(client)
+    return Call(path={"id": (await new_mcp_server(client, f"spare{door}"))["id"]})
+
+
+async def prepare_disable_mcp_server(client, model, door):
+    return Call(path={"id": (await first_mcp_server(client))["id"]}, volatile=MCP_VOLATILE)
+
+
+async def prepare_enable_mcp_server(client, model, door):
+    server = await first_mcp_server(client)
+    await client.post(f"/api/mcp/servers/{server['id']}/disable")
+    return Call(path={"id": server["id"]}, volatile=MCP_VOLATILE)
+
+
 Prepare = Callable[[Any, Any, int], Awaitable[Call]]
 REQUESTS: dict[str, Prepare] = {
     "Me": prepare_me,
@@ -166,6 +334,31 @@ REQUESTS: dict[str, Prepare] = {
     "DeleteProvider": prepare_delete_provider,
     "ActivateProvider": prepare_activate_provider,
     "FetchProviderModels": prepare_fetch_models,
+    "Chat": prepare_chat,
+    "ChatHistory": prepare_chat_history,
+    "ClearChatHistory": prepare_no_arguments,
+    "StopChat": prepare_stop_chat,
+    "AgentStatus": prepare_agent_status,
+    "ListSkills": prepare_list_skills,
+    "CreateSkill": prepare_create_skill,
+    "GetSkill": prepare_get_skill,
+    "UpdateSkill": prepare_update_skill,
+    "DeleteSkill": prepare_delete_skill,
+    "ListTools": prepare_no_arguments,
+    "GetAcpConfig": prepare_no_arguments,
+    "UpdateAcpConfig": prepare_update_acp,
+    "ListPlatforms": prepare_list_platforms,
+    "CreatePlatform": prepare_create_platform,
+    "GetPlatform": prepare_get_platform,
+    "UpdatePlatform": prepare_update_platform,
+    "DeletePlatform": prepare_delete_platform,
+    "ListMcpServers": prepare_list_mcp_servers,
+    "CreateMcpServer": prepare_create_mcp_server,
+    "GetMcpServer": prepare_get_mcp_server,
+    "UpdateMcpServer": prepare_update_mcp_server,
+    "DeleteMcpServer": prepare_delete_mcp_server,
+    "EnableMcpServer": prepare_enable_mcp_server,
+    "DisableMcpServer": prepare_disable_mcp_server,
 }
 PARITY_ROUTES = [route for route in ROUTES if route.operation in REQUESTS]
 
