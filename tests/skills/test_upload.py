@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import aiohttp
@@ -280,3 +281,30 @@ async def test_graphql_upload_cross_site(client):
     form.add_field("0", zip_bytes({"SKILL.md": skill_md("csrf")}), filename="s.zip")
     answer = await client.post("/graphql", data=form, headers={"Origin": "http://evil.example"})
     assert answer.status == 403
+
+
+async def test_upload_rest_equals_graphql(client):
+    """The REST upload returns what the fixed `UploadSkills` operation returns over /graphql."""
+    from rest_compat.operations import load_operations
+    from ruri.config import Settings
+    from schema import build_schema
+
+    operation = load_operations(build_schema(Settings())._schema)["UploadSkills"]
+    rest = await upload(client, zip_bytes({"SKILL.md": skill_md("same-shape"), "notes/a.txt": "a"}))
+    assert rest.status == 201, rest.text
+
+    form = aiohttp.FormData()
+    form.add_field("operations", json.dumps({
+        "query": operation.source, "operationName": "UploadSkills",
+        "variables": {"file": None, "overwrite": True},
+    }))
+    form.add_field("map", '{"0": ["variables.file"]}')
+    form.add_field("0", zip_bytes({"SKILL.md": skill_md("same-shape"), "notes/a.txt": "a"}),
+                   filename="skills.zip", content_type="application/zip")
+    answer = await client.post("/graphql", data=form)
+    assert answer.status == 200, answer.text
+
+    volatile = {"created_at", "updated_at"}
+    graphql = [{k: v for k, v in skill.items() if k not in volatile}
+               for skill in answer.json["data"]["uploadSkills"]]
+    assert graphql == [{k: v for k, v in skill.items() if k not in volatile} for skill in rest.json]
