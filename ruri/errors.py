@@ -111,3 +111,16 @@ class ProviderError(RuriError):
 
 def not_found(kind: str, key: str) -> NotFound:
     return NotFound(f"{kind} not found: {key}")
+
+
+async def row_or_404(session, model: type, key: str, kind: str):
+    """Return the row of `model` with primary key `key`, or raise NotFound naming `kind`."""
+    row = await session.get(model, key)
+    if row is None:
+        raise not_found(kind, key)
+    return row
+
+
+def name_taken(owner: str, name: str) -> Conflict:
+    """Return the conflict for a duplicate name, for example `name_taken("A provider", "x")`."""
+    return Conflict(f"{owner} named '{name}' already exists; choose another name", field="name")

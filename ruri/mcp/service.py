@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from ruri.config import Settings
 from ruri.db.models import McpServerRow
 from ruri.db.types import utcnow
-from ruri.errors import BadRequest, Conflict, not_found
+from ruri.errors import BadRequest, Conflict, name_taken, row_or_404
 from ruri.logs.redaction import remember_secrets
 from ruri.mcp.manager import McpConnections
 from ruri.mcp.models import (
@@ -198,14 +198,11 @@ class McpService:
         )
 
     async def _row(self, session, server_id: str) -> McpServerRow:
-        row = await session.get(McpServerRow, server_id)
-        if row is None:
-            raise not_found("MCP server", server_id)
-        return row
+        return await row_or_404(session, McpServerRow, server_id, "MCP server")
 
     @staticmethod
     def _name_taken(name: str) -> Conflict:
-        return Conflict(f"An MCP server named '{name}' already exists; choose another name", field="name")
+        return name_taken("An MCP server", name)
 
     async def _state_changed(self) -> None:
         """Tell the agent status that servers or tools changed."""

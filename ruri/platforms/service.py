@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from ruri.db.models import PlatformRow
 from ruri.db.types import utcnow
-from ruri.errors import Conflict, not_found
+from ruri.errors import Conflict, name_taken, row_or_404
 from ruri.logs.redaction import remember_secrets
 from ruri.platforms.config import merge_config, public_config, validate_config
 from ruri.platforms.models import CONFIG_MODELS, PlatformType
@@ -169,13 +169,8 @@ class PlatformService:
         logger.info("Deleted platform %s", platform_id)
 
     async def _row(self, session, platform_id: str) -> PlatformRow:
-        row = await session.get(PlatformRow, platform_id)
-        if row is None:
-            raise not_found("Platform", platform_id)
-        return row
+        return await row_or_404(session, PlatformRow, platform_id, "Platform")
 
     @staticmethod
     def _name_taken(name: str) -> Conflict:
-        return Conflict(
-            f"A platform named '{name}' already exists; choose another name", field="name"
-        )
+        return name_taken("A platform", name)

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ruri.db.models import ConversationRow, MessageRow
 from ruri.db.types import utcnow
-from ruri.errors import not_found
+from ruri.errors import not_found, row_or_404
 from ruri.services.text import FreeText, IdentifierText
 from ruri.services.validation import parse_input
 
@@ -305,10 +305,7 @@ class ConversationService:
         )
 
     async def _row(self, session: AsyncSession, conversation_id: str) -> ConversationRow:
-        row = await session.get(ConversationRow, conversation_id)
-        if row is None:
-            raise not_found("Conversation", conversation_id)
-        return row
+        return await row_or_404(session, ConversationRow, conversation_id, "Conversation")
 
     @staticmethod
     def _web_query():

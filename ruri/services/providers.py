@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from ruri.db.models import ProviderRow
 from ruri.db.types import utcnow
-from ruri.errors import BadRequest, Conflict, not_found
+from ruri.errors import BadRequest, Conflict, name_taken, row_or_404
 from ruri.logs.redaction import remember_secrets
 from ruri.services.secret_hint import secret_hint
 from ruri.services.text import IdentifierText
@@ -252,14 +252,11 @@ class ProviderService:
         )
 
     async def _row(self, session, provider_id: str) -> ProviderRow:
-        row = await session.get(ProviderRow, provider_id)
-        if row is None:
-            raise not_found("Provider", provider_id)
-        return row
+        return await row_or_404(session, ProviderRow, provider_id, "Provider")
 
     @staticmethod
     def _name_taken(name: str) -> Conflict:
-        return Conflict(f"A provider named '{name}' already exists; choose another name", field="name")
+        return name_taken("A provider", name)
 
     async def _notify(self) -> None:
         self._generation += 1

@@ -20,11 +20,11 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from ruri.config import Settings
 from ruri.db.models import SkillRow
 from ruri.db.types import utcnow
-from ruri.errors import BadRequest, Conflict, NotFound, not_found
+from ruri.errors import BadRequest, Conflict, NotFound, row_or_404
+from ruri.services.validation import parse_input
 from ruri.skills.archive import MAX_SKILL_MD_BYTES, unpack_skills
 from ruri.skills.frontmatter import check_name, parse_skill_md
 from ruri.skills.storage import SkillFiles, SkillFilesInvalid, SkillStore
-from ruri.services.validation import parse_input
 
 logger = logging.getLogger(__name__)
 
@@ -251,10 +251,7 @@ class SkillService:
         return skills
 
     async def _row(self, session, name: str) -> SkillRow:
-        row = await session.get(SkillRow, name)
-        if row is None:
-            raise not_found("Skill", name)
-        return row
+        return await row_or_404(session, SkillRow, name, "Skill")
 
     async def _notify(self) -> None:
         self._generation += 1
