@@ -69,15 +69,13 @@ class ChatService:
         """Store the user message and start the run; the caller may follow its events."""
         payload = parse_input(ChatInput, data)
         services = self._services
+        # The provider first, so that a missing one answers 400 before the web chat is created.
+        connection = await self._connection(payload.provider_id)
         conversation_id = payload.conversation_id
         if not conversation_id:
             conversation_id = (await services.conversations.web_conversation()).id
-        # Independent reads run together: each is a round trip to the database thread. An unknown
-        # conversation has an empty history; `append` below raises its 404.
-        connection, history = await asyncio.gather(
-            self._connection(payload.provider_id),
-            services.conversations.history(conversation_id),
-        )
+        # An unknown conversation has an empty history; `append` below raises its 404.
+        history = await services.conversations.history(conversation_id)
 
         run = self.runs.reserve(conversation_id, user_id)
         loop = AgentLoop(self._deps(), run, connection, history)

@@ -77,6 +77,12 @@ async def test_chat_without_provider_400(client, model):
     assert "POST /api/providers" in answer.json["error"]
 
 
+async def test_chat_without_provider_stores_nothing(client, model):
+    await client.post("/api/chat", {"message": "Hi"})
+    conversations = await client.get("/api/conversations")
+    assert conversations.json == []
+
+
 async def test_chat_empty_message_400(client, provider):
     answer = await client.post("/api/chat", {"message": ""})
     assert answer.status == 400
