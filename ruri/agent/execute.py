@@ -14,6 +14,7 @@ from typing import Any
 
 from ruri.agent.registry import check_arguments
 from ruri.agent.tools import Tool, ToolContext, ToolFailed
+from ruri.errors import NotFound
 from ruri.providers.openai_compatible import ToolCall
 
 logger = logging.getLogger(__name__)
@@ -67,8 +68,6 @@ async def offered_tools(registry: Any, skills: Any, loaded_skills: list[str]) ->
     When any loaded skill lists `allowed_tools`, only tools named in the union of those lists are
     offered, plus `load_skill` so the model can still switch skills.
     """
-    if registry is None:
-        return []
     tools = await registry.tools()
     allowed = await _allowed_tool_names(skills, loaded_skills)
     if allowed is None:
@@ -87,13 +86,13 @@ async def _allowed_tool_names(skills: Any, loaded_skills: list[str]) -> set[str]
     A deleted or disabled skill no longer narrows the tools, even though its instructions stay in
     the history, because the user removed it on purpose.
     """
-    if skills is None or not loaded_skills:
+    if not loaded_skills:
         return None
     allowed: set[str] | None = None
     for name in dict.fromkeys(loaded_skills):
         try:
             skill = await skills.get(name)
-        except Exception:
+        except NotFound:
             logger.warning("Loaded skill %s is no longer available; its tool limits are ignored", name)
             continue
         if not skill.enabled:

@@ -12,8 +12,8 @@ import asyncio
 import json
 import logging
 import uuid
-from dataclasses import dataclass
 from collections.abc import Awaitable
+from dataclasses import dataclass
 from typing import Any
 
 from ruri.agent.events import ChatEvent, EventKind, RunError
@@ -24,6 +24,7 @@ from ruri.agent.history import (
     to_model_messages,
     truncate_tool_output,
 )
+from ruri.agent.registry import ToolRegistry
 from ruri.agent.runs import ChatResult, ChatRun
 from ruri.agent.tools import Tool, ToolContext
 from ruri.config import Settings
@@ -38,6 +39,7 @@ from ruri.providers.openai_compatible import (
 )
 from ruri.services.conversations import ConversationService, MessageData
 from ruri.services.providers import ProviderConnection
+from ruri.skills import SkillService
 
 logger = logging.getLogger(__name__)
 
@@ -51,9 +53,8 @@ class AgentDeps:
     settings: Settings
     conversations: ConversationService
     models: ModelClients
-    # The tool registry and the skill service; None while the server runs without them.
-    registry: Any
-    skills: Any
+    registry: ToolRegistry
+    skills: SkillService
 
 
 class AgentLoop:
@@ -210,11 +211,8 @@ class AgentLoop:
         return await self._append(role="assistant", content=text)
 
     async def _system_prompt(self) -> str:
-        skills = self._deps.skills
-        if skills is None:
-            return SYSTEM_PROMPT
         try:
-            section = await skills.prompt_section()
+            section = await self._deps.skills.prompt_section()
         except Exception:
             logger.exception("Building the skills section of the system prompt failed; sending none")
             return SYSTEM_PROMPT
