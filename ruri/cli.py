@@ -85,8 +85,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(f"ruri: invalid setting: {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}")
     configure_logging(settings.log_level, settings.log_library_debug)
     if settings.acp:
-        # TODO: serve the Agent Client Protocol on stdio with the stored ACP settings; until then
-        # the flag stops with a clear message instead of silently serving HTTP.
+        # TODO: serve the Agent Client Protocol on stdio with the stored ACP settings. Until then
+        # the flag stops with a clear message, because silently serving HTTP would confuse an IDE.
         sys.exit("ruri: --acp is not available in this version; run without it to serve HTTP")
 
     from ruri.app import create_app

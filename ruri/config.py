@@ -71,7 +71,7 @@ class Settings(BaseSettings):
     max_chat_runs_per_user: int = 4
 
     # Built-in tools. The shell tool runs any command as the server's user, so it is off unless
-    # the administrator turns it on; web_search exists only when a search backend is configured.
+    # the administrator turns it on. web_search exists only when a search backend is configured.
     bash_tool_enabled: bool = False
     # A SearXNG-compatible endpoint answering `GET <url>?q=...&format=json`.
     web_search_url: str | None = None

@@ -20,8 +20,8 @@ def coded_error(error: GraphQLError) -> GraphQLError:
         error.extensions = {**(error.extensions or {}), **original.extensions()}
         return error
     if original is None or isinstance(original, GraphQLError):
-        # Parse, validation and variable errors come from graphql-core and name the problem;
-        # a variable of the wrong type (a number for a String) carries graphql-core's own error.
+        # Parse, validation and variable errors come from graphql-core and name the problem. A
+        # variable of the wrong type (a number for a String) carries graphql-core's own error.
         code = (error.extensions or {}).get("code") or "BAD_REQUEST"
         error.extensions = {**(error.extensions or {}), "code": code}
         return error

@@ -141,7 +141,7 @@ class RunManager:
             del self._runs[run.conversation_id]
 
     async def launch(self, run: ChatRun, body: Callable[[], Awaitable[None]]) -> None:
-        """Start `body` as the run's task; the run is released and listeners told when it ends."""
+        """Start `body` as the run's task. When it ends, the run is released and listeners are notified."""
 
         async def main() -> None:
             try:

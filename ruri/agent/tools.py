@@ -34,7 +34,7 @@ class ToolSpec:
 
 @dataclass
 class ToolContext:
-    """What a tool may know about the run that called it."""
+    """Facts about the run that called a tool."""
 
     conversation_id: str
     # Names of skills loaded during this run; `allowed_tools` of these narrow the offered tools.

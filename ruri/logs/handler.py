@@ -83,5 +83,5 @@ class HubHandler(logging.Handler):
         try:
             loop.call_soon_threadsafe(self._hub.publish, *fields)
         except RuntimeError:
-            # The loop has closed, so nobody subscribes any more; keep the record in the buffer.
+            # The loop has closed, so no subscriber is left; keep the record in the buffer only.
             self._hub.publish(*fields)

@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 STOP_TIMEOUT_SECONDS = 15.0
 # Seconds a periodic tool listing may take before the session counts as dead.
 CHECK_TIMEOUT_SECONDS = 10.0
-# The longest wait, in seconds, between attempts to connect a failing server.
+# Maximum wait, in seconds, between attempts to connect a failing server.
 MAX_RETRY_DELAY_SECONDS = 600.0
 # Guard against a server that pages its tool list forever.
 MAX_TOOL_PAGES = 100

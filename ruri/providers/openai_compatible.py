@@ -92,7 +92,7 @@ def translate_errors(conn: ProviderConnection, action: str):
     except openai.APIStatusError as exc:
         message = _upstream_message(exc)
         raise ProviderError(
-            f"{action} failed: {where} answered HTTP {exc.status_code}: {message}",
+            f"{action} failed: {where} returned HTTP {exc.status_code}: {message}",
             upstream_status=exc.status_code,
         ) from exc
     except (openai.APIResponseValidationError, json.JSONDecodeError, ValueError) as exc:

@@ -53,21 +53,21 @@ class Services:
         engine = create_engine(settings.sqlalchemy_url)
         db = create_session_factory(engine)
         providers = ProviderService(db)
-        conversations = ConversationService(db)
-        models = ModelClients(settings)
-        # Built-in tools first; the skills and MCP sources are added after them.
+        skills = SkillService(db, settings)
+
+        # Built-in tools come first, then the skill loader; `mcp.attach` adds the MCP tools last.
         tools = ToolRegistry()
         tools.add_source(BuiltinTools(settings))
-        skills = SkillService(db, settings)
         tools.add_source(SkillToolSource(skills))
+
         services = cls(
             settings=settings,
             engine=engine,
             db=db,
             auth=AuthService(db, settings),
             providers=providers,
-            conversations=conversations,
-            models=models,
+            conversations=ConversationService(db),
+            models=ModelClients(settings),
             tools=tools,
             acp_config=AcpConfigService(db, providers, skills),
             platforms=PlatformService(db),
@@ -76,18 +76,21 @@ class Services:
             skills=skills,
             mcp=McpService(db, settings),
         )
-        # The agent status pushes an update when the enabled skills change.
-        skills.listeners.append(services.status.changed)
-        services.auth.session_listeners.append(services.sockets.sessions_ended)
-        # Adds the MCP tool source after the skills source, and reports state changes to the status.
-        services.mcp.attach(services)
+        services._connect_listeners()
         return services
 
     def __post_init__(self) -> None:
-        # Both read tools and skills from the container at call time, whenever those are added.
+        # Both take the whole container because they use most of its services.
         self.chat = ChatService(self)
         self.status = StatusService(self)
+
+    def _connect_listeners(self) -> None:
+        """Push agent status updates and close sockets when the things they show change."""
         self.providers.listeners.append(self.status.changed)
+        self.skills.listeners.append(self.status.changed)
+        self.auth.session_listeners.append(self.sockets.sessions_ended)
+        # Registers the MCP tool source and reports server state changes to the status.
+        self.mcp.attach(self)
 
     async def aclose(self) -> None:
         # Runs stop first so that their partial answers are stored while the database is open.

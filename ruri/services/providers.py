@@ -44,7 +44,7 @@ class ProviderData:
 
 @dataclass(frozen=True)
 class ProviderConnection:
-    """What a model client needs; it carries the key, so it never leaves the server."""
+    """Connection details for a model client. It carries the key, so it never leaves the server."""
 
     id: str
     name: str
@@ -134,8 +134,8 @@ class ProviderService:
     def __init__(self, db: async_sessionmaker) -> None:
         self._db = db
         self.listeners: list = []
-        # Every chat start needs the active provider; it is kept until the next provider change
-        # through this service, and the generation stops a read that raced a change from being kept.
+        # Every chat start needs the active provider, so it is kept until the next provider change
+        # through this service. The generation stops a read that raced a change from being kept.
         self._active: ProviderConnection | None = None
         self._generation = 0
 

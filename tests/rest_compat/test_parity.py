@@ -19,8 +19,8 @@ REST, GRAPHQL = 0, 1
 PARITY_TAGS = {
     "auth", "providers", "conversations", "chat", "agent", "skills", "tools", "acp", "platforms", "mcp"
 }
-# Login and Logout are about the session cookie, which a JSON body comparison cannot check; the
-# skill upload is a multipart body, compared over both doors in tests/skills/test_upload.py.
+# A JSON body comparison cannot check the session cookie that Login and Logout are about. The
+# skill upload is a multipart body; tests/skills/test_upload.py compares it over both doors.
 SKIPPED_OPERATIONS = {"Login", "Logout", "UploadSkills"}
 VOLATILE = "<differs per call>"
 
